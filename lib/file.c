@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Small-file helpers for procfs and sysfs, whose files report size 0. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define KJ_TEXT_MAX (16u << 20)
+
+static int grow(char **buf, size_t *cap)
+{
+	char *p;
+
+	if (*cap >= KJ_TEXT_MAX)
+		return -EFBIG;
+	p = realloc(*buf, *cap * 2);
+	if (!p)
+		return -ENOMEM;
+	*buf = p;
+	*cap *= 2;
+	return 0;
+}
+
+static int read_fd(int fd, char **text, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+	ssize_t r;
+	int err = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		if (n + 1 == cap && (err = grow(&buf, &cap)))
+			break;
+		r = read(fd, buf + n, cap - n - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			err = r < 0 ? -errno : 0;
+			break;
+		}
+		n += (size_t)r;
+	}
+	if (err) {
+		free(buf);
+		return err;
+	}
+	buf[n] = '\0';
+	*text = buf;
+	*len = n;
+	return 0;
+}
+
+int kj_read_text(const char *path, char **text, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int err;
+
+	if (fd < 0)
+		return -errno;
+	err = read_fd(fd, text, len);
+	close(fd);
+	return err;
+}

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef KJ_SYS_H
+#define KJ_SYS_H
+
+#include "internal.h"
+
+int kj_sys_kexec_load(uint64_t entry, const struct kj_segment *segs,
+		      size_t nr, unsigned long flags);
+/* For probing the kernel's argument checks: passes segs through as is. */
+int kj_sys_kexec_load_raw(unsigned long nr, const void *segs,
+			  unsigned long flags);
+int kj_sys_reboot_kexec(void);
+
+#endif

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* kjump: the command. Dispatches to one function per subcommand. */
+#include <stdio.h>
+#include <string.h>
+
+#include "tool.h"
+
+#ifndef KJUMP_VERSION
+#define KJUMP_VERSION "unknown"
+#endif
+
+static const struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+} commands[] = {
+	{ "call", cmd_call, "call a flat binary in physical mode and come back" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: kjump [-v] COMMAND [ARGS]\n\n"
+		   "kexec-jump based hibernation and kernel switching.\n\n"
+		   "commands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-8s %s\n", commands[i].name,
+			commands[i].summary);
+	fprintf(f, "\noptions:\n"
+		   "  -v, --verbose  say more about what is done\n"
+		   "  -h, --help     show this help; kjump COMMAND --help for one command\n"
+		   "  --version      show the version\n");
+}
+
+int main(int argc, char **argv)
+{
+	int i = 1;
+
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage(stdout);
+			return 0;
+		}
+		if (!strcmp(argv[i], "--version")) {
+			printf("kjump %s\n", KJUMP_VERSION);
+			return 0;
+		}
+		if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose")) {
+			verbose = true;
+			continue;
+		}
+		error("unknown option '%s'", argv[i]);
+		hint("see 'kjump --help'");
+		return EXIT_USAGE;
+	}
+	if (i == argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++)
+		if (!strcmp(argv[i], commands[c].name))
+			return commands[c].run(argc - i, argv + i);
+	error("unknown command '%s'", argv[i]);
+	hint("see 'kjump --help'");
+	return EXIT_USAGE;
+}

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The command owns stderr: every message has one shape. */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "tool.h"
+
+bool verbose;
+
+static void say(FILE *f, const char *prefix, const char *fmt, va_list ap)
+{
+	fprintf(f, "kjump: %s", prefix);
+	vfprintf(f, fmt, ap);
+	fputc('\n', f);
+	fflush(f);
+}
+
+void error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	say(stderr, "error: ", fmt, ap);
+	va_end(ap);
+}
+
+void hint(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	say(stderr, "hint: ", fmt, ap);
+	va_end(ap);
+}
+
+void note(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	say(stdout, "", fmt, ap);
+	va_end(ap);
+}
