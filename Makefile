@@ -7,7 +7,7 @@
 
 CC      ?= cc
 O       := build
-VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+VERSION := 0.1$(shell git rev-parse --short HEAD 2>/dev/null | sed 's/^/-g/')
 
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
 	-Wmissing-prototypes -Wpointer-arith -Wcast-align -Wwrite-strings \
@@ -29,35 +29,53 @@ TOOL_OBJS := $(TOOL_SRCS:%.c=$(O)/%.o)
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(O)/%.o)
 WORKLOADS := $(WORK_SRCS:tests/vm/workload/%.c=$(O)/workload/%)
 
-.PHONY: all check check-unit check-vm demo kernel deps clean
-all: $(O)/kjump $(O)/libkjump.a $(PAYLOADS) $(WORKLOADS)
+# make V=1 shows every command.
+ifneq ($(V),1)
+Q   := @
+say  = @echo "  $(1)	$(2)";
+endif
 
-$(O)/%.o: %.c
+.PHONY: all check check-unit check-vm demo kernel deps clean
+all: deps $(O)/kjump $(O)/libkjump.a $(PAYLOADS) $(WORKLOADS)
+
+# Installs the build's Debian packages if any is missing (needs root then).
+deps:
+	$(Q)scripts/deps build
+
+$(O)/%.o: %.c | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -DKJUMP_VERSION='"$(VERSION)"' -c -o $@ $<
+	$(call say,CC,$@)$(CC) $(CFLAGS) -c -o $@ $<
+
+# Only main.c carries the version; it is rebuilt when the version changes.
+$(O)/tools/main.o: CFLAGS += -DKJUMP_VERSION='"$(VERSION)"'
+$(O)/tools/main.o: $(O)/version
+$(O)/version: FORCE
+	@mkdir -p $(O)
+	@echo '$(VERSION)' | cmp -s - $@ || echo '$(VERSION)' >$@
+.PHONY: FORCE
 
 $(O)/libkjump.a: $(LIB_OBJS)
-	$(AR) rcs $@ $^
+	$(call say,AR,$@)$(AR) rcs $@ $^
 
 $(O)/kjump: $(TOOL_OBJS) $(O)/libkjump.a
-	$(CC) $(LDFLAGS_STATIC) -o $@ $^
+	$(call say,LD,$@)$(CC) $(LDFLAGS_STATIC) -o $@ $^
 
 $(O)/payloads/%.bin: examples/%.S
 	@mkdir -p $(dir $@)
-	$(CC) -c -o $(O)/payloads/$*.o $<
-	objcopy -O binary -j .text $(O)/payloads/$*.o $@
+	$(call say,AS,$@)$(CC) -c -o $(O)/payloads/$*.o $<
+	$(Q)objcopy -O binary -j .text $(O)/payloads/$*.o $@
 
-$(O)/workload/%: tests/vm/workload/%.c
+$(O)/workload/%: tests/vm/workload/%.c | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS_STATIC) -o $@ $<
+	$(call say,CC,$@)$(CC) $(CFLAGS) $(LDFLAGS_STATIC) -o $@ $<
 
 $(O)/unit-tests: $(UNIT_OBJS) $(O)/libkjump.a
-	$(CC) -o $@ $^
+	$(call say,LD,$@)$(CC) -o $@ $^
 
 # Tests can reach into lib/ for its private headers.
 $(UNIT_OBJS): CFLAGS += -Ilib
 
-check-unit: $(O)/unit-tests $(O)/kjump
+check-unit: all $(O)/unit-tests
 	tests/unit/run
 
 check-vm: all
@@ -72,8 +90,6 @@ demo:
 kernel:
 	kernel/build
 
-deps:
-	scripts/deps
 
 clean:
 	rm -rf $(O)

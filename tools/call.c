@@ -37,7 +37,8 @@ static int parse_call_args(int argc, char **argv, const char **file,
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			if (parse_u64(optarg, at)) {
@@ -51,7 +52,7 @@ static int parse_call_args(int argc, char **argv, const char **file,
 			call_usage(stdout);
 			return -1;
 		default:
-			call_usage(stderr);
+			bad_option("call", c, argv[optind - 1]);
 			return EXIT_USAGE;
 		}
 	}

@@ -41,3 +41,12 @@ void note(const char *fmt, ...)
 	say(stdout, "", fmt, ap);
 	va_end(ap);
 }
+
+void bad_option(const char *command, int c, const char *arg)
+{
+	if (c == ':')
+		error("option '%s' needs a value", arg);
+	else
+		error("unknown option '%s' for 'kjump %s'", arg, command);
+	hint("see 'kjump %s --help'", command);
+}

@@ -17,6 +17,9 @@ __attribute__((format(printf, 1, 2))) void error(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) void hint(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) void note(const char *fmt, ...);
 
+/* Reports what getopt_long() returned c for: ':' or '?' at arg. */
+void bad_option(const char *command, int c, const char *arg);
+
 /* Parses a physical address or size: decimal, 0x hex, K/M/G suffix. */
 int parse_u64(const char *s, uint64_t *out);
 

@@ -9,6 +9,7 @@
 
 KJ_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 KJ_BUILD=$KJ_TOP/build
+serial_logs= qemu_logs=
 
 # vm_setup NAME: a fresh work directory for scenario NAME, in $work.
 vm_setup() {

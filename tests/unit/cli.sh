@@ -1,0 +1,40 @@
+#!/bin/bash
+# The kjump command's usage errors and help: exact messages and exit codes.
+# (What needs a kexec-capable kernel is tested in the VM scenarios.)
+. "$(dirname "$0")/lib.sh"
+
+t_expect cli_no_args 2 "usage: kjump [-v] COMMAND [ARGS]" "$KJUMP"
+t_expect cli_unknown_command 2 "kjump: error: unknown command 'bogus'" "$KJUMP" bogus
+t_expect cli_unknown_option 2 "kjump: error: unknown option '--bogus'" "$KJUMP" --bogus
+t_expect cli_call_no_file 2 "kjump: error: no file to call" "$KJUMP" call
+t_expect cli_call_two_files 2 "kjump: error: too many arguments" "$KJUMP" call a b
+t_expect cli_call_bad_option 2 "kjump: error: unknown option '--nope' for 'kjump call'" "$KJUMP" call --nope f
+t_expect cli_call_at_without_value 2 "kjump: error: option '--at' needs a value" "$KJUMP" call --at
+for bad in 0x1000x 16Q -1 +5 "" 99999999999999999999 0x10000000000000000 17179869184G; do
+	t_expect "cli_call_bad_at_'$bad'" 2 "kjump: error: bad address '$bad' for --at" \
+		"$KJUMP" call --at "$bad" f
+done
+
+t_run cli_help 0 "$KJUMP" --help
+if [ $t_rc -eq 0 ] && grep -q "^  call " <<<"$t_out" && [ -z "$t_err" ]; then
+	t_pass
+else
+	t_fail "exit $t_rc, or no 'call' line in the help"
+fi
+
+t_run cli_call_help 0 "$KJUMP" call --help
+if [ $t_rc -eq 0 ] && [ "${t_out%%$'\n'*}" = "usage: kjump call FILE [--at ADDR]" ]; then
+	t_pass
+else
+	t_fail "exit $t_rc, first line '${t_out%%$'\n'*}'"
+fi
+
+t_run cli_version 0 "$KJUMP" --version
+if [ $t_rc -eq 0 ] && [[ $t_out =~ ^kjump\ [0-9]+\.[0-9]+(-g[0-9a-f]+)?$ ]]; then
+	t_pass
+else
+	t_fail "exit $t_rc, '$t_out'"
+fi
+
+t_run cli_static 0 file -L "$KJUMP"
+if grep -q "statically linked" <<<"$t_out"; then t_pass; else t_fail "$t_out"; fi
