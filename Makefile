@@ -15,7 +15,7 @@ WARNINGS := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
 	-Wno-sign-conversion
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -D_FORTIFY_SOURCE=2 \
-	-Iinclude -MMD -MP
+	-Iinclude -Ipurgatory -MMD -MP
 LDFLAGS_STATIC := -static
 
 LIB_SRCS   := $(wildcard lib/*.c)
@@ -24,7 +24,7 @@ UNIT_SRCS  := $(wildcard tests/unit/*.c)
 WORK_SRCS  := $(wildcard tests/vm/workload/*.c)
 PAYLOADS   := $(patsubst examples/%.S,$(O)/payloads/%.bin,$(wildcard examples/*.S))
 
-LIB_OBJS  := $(LIB_SRCS:%.c=$(O)/%.o)
+LIB_OBJS  := $(LIB_SRCS:%.c=$(O)/%.o) $(O)/lib/purgatory_blob.o
 TOOL_OBJS := $(TOOL_SRCS:%.c=$(O)/%.o)
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(O)/%.o)
 WORKLOADS := $(WORK_SRCS:tests/vm/workload/%.c=$(O)/workload/%)
@@ -53,6 +53,29 @@ $(O)/version: FORCE
 	@mkdir -p $(O)
 	@echo '$(VERSION)' | cmp -s - $@ || echo '$(VERSION)' >$@
 .PHONY: FORCE
+
+# The purgatory: freestanding, position independent, linked flat.
+PURG_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -ffreestanding -fpie \
+	-fno-stack-protector -fno-asynchronous-unwind-tables -mno-red-zone \
+	-mgeneral-regs-only -fno-builtin -nostdlib -Ipurgatory
+PURG_OBJS := $(O)/purgatory/entry.o $(O)/purgatory/main.o
+
+$(O)/purgatory/%.o: purgatory/%.S purgatory/purgatory.h
+	@mkdir -p $(dir $@)
+	$(call say,AS,$@)$(CC) $(PURG_CFLAGS) -c -o $@ $<
+
+$(O)/purgatory/%.o: purgatory/%.c purgatory/purgatory.h
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)$(CC) $(PURG_CFLAGS) -c -o $@ $<
+
+$(O)/purgatory/purgatory.bin: $(PURG_OBJS) purgatory/purgatory.lds
+	$(Q)purgatory/check-pic $(PURG_OBJS)
+	$(call say,LD,$@)$(LD) -nostdlib --no-warn-rwx-segments -T purgatory/purgatory.lds -o $(O)/purgatory/purgatory.elf $(PURG_OBJS)
+	$(Q)objcopy -O binary $(O)/purgatory/purgatory.elf $@
+
+$(O)/lib/purgatory_blob.o: lib/purgatory_blob.S $(O)/purgatory/purgatory.bin
+	@mkdir -p $(dir $@)
+	$(call say,AS,$@)$(CC) -DPURGATORY_BIN='"$(O)/purgatory/purgatory.bin"' -c -o $@ $<
 
 $(O)/libkjump.a: $(LIB_OBJS)
 	$(call say,AR,$@)$(AR) rcs $@ $^

@@ -141,4 +141,191 @@ int kj_call_place(const struct kj_iomem *iomem, uint64_t size,
  */
 int kj_call(const void *code, size_t size, uint64_t addr);
 
+/* ---- Ranges --------------------------------------------------------- */
+
+/* Cuts every hole out of src; out is sorted. -E2BIG past max ranges. */
+int kj_ranges_subtract(const struct kj_range *src, size_t nsrc,
+		       const struct kj_range *holes, size_t nholes,
+		       struct kj_range *out, size_t max, size_t *nout);
+
+/* ---- bzImage ----------------------------------------------------------- */
+
+#define KJ_BOOT_PROTOCOL_MIN 0x020c	/* 2.12: 64-bit entry, xloadflags */
+
+struct kj_bzimage {
+	uint16_t version;		/* boot protocol, 0x020f is 2.15 */
+	uint8_t loadflags;
+	uint16_t xloadflags;
+	uint32_t setup_size;		/* real-mode part before the kernel */
+	uint32_t header_end;		/* end of the setup header */
+	uint32_t initrd_addr_max;
+	uint32_t kernel_alignment;
+	uint8_t min_alignment;		/* log2 */
+	uint32_t cmdline_size;		/* longest command line, without NUL */
+	uint64_t pref_address;
+	uint32_t init_size;		/* memory the kernel needs from its start */
+	uint64_t payload_size;		/* bytes after the setup part */
+};
+
+/*
+ * Parses a bzImage's setup header. Errors:
+ *   -ENOEXEC          not a bzImage (no boot flag or "HdrS")
+ *   -EPROTONOSUPPORT  boot protocol older than 2.12; bz->version is set
+ *   -EPROTOTYPE       no 64-bit entry point, or not relocatable
+ *   -EBADMSG          damaged or truncated
+ */
+int kj_bzimage_parse(const void *buf, size_t len, struct kj_bzimage *bz);
+
+/* ---- Memory maps ------------------------------------------------------- */
+
+#define KJ_E820_RAM		1
+#define KJ_E820_RESERVED	2
+#define KJ_E820_ACPI		3
+#define KJ_E820_NVS		4
+#define KJ_E820_UNUSABLE	5
+#define KJ_E820_PMEM		7
+#define KJ_E820_PRAM		12	/* legacy persistent memory */
+#define KJ_E820_SOFT_RESERVED	0xefffffffu
+
+#define KJ_E820_MAX 128		/* entries that fit in boot_params */
+
+struct kj_e820_entry {
+	struct kj_range range;
+	uint32_t type;
+};
+
+/* The e820 type for a name as /sys/firmware/memmap and /proc/iomem write
+ * it ("System RAM", "ACPI Tables"...), or 0 if it is not an e820 type. */
+uint32_t kj_e820_type(const char *name);
+
+/* ---- What a load needs to know about the running system --------------- */
+
+struct kj_system {
+	bool has_region;
+	struct kj_range region;		/* crashkernel= */
+	struct kj_range *ram;		/* top-level System RAM */
+	size_t nram;
+	struct kj_e820_entry *fw;	/* the firmware's map */
+	size_t nfw;
+	uint64_t vmcoreinfo_addr;	/* the VMCOREINFO note, physical */
+	uint64_t vmcoreinfo_size;
+	uint64_t rsdp;			/* ACPI RSDP, 0 if unknown */
+	uint64_t total_ram;		/* bytes, as the kernel counts them */
+};
+
+/* Reads /proc/iomem, /sys/firmware/memmap (or /proc/iomem's top level
+ * without it), /sys/kernel/vmcoreinfo, the RSDP and sysinfo(). */
+int kj_system_read(struct kj_system *sys);
+void kj_system_release(struct kj_system *sys);
+
+/* ---- Loading a kernel B ------------------------------------------------ */
+
+#define KJ_SEGMENTS_MAX 16
+
+enum kj_seg_kind {
+	KJ_SEG_KERNEL,		/* B's kernel, memsz = init_size */
+	KJ_SEG_INITRD,
+	KJ_SEG_SETUP,		/* purgatory, boot_params, command line */
+	KJ_SEG_ELFCORE,		/* ELF core headers for B's /proc/vmcore */
+	KJ_SEG_BACKUP,		/* low memory B may use, swapped out */
+};
+
+struct kj_load_input {
+	const void *kernel;
+	size_t kernel_size;
+	const void *initrd;
+	size_t initrd_size;
+	const char *append;		/* the user's part of B's command line */
+	const struct kj_system *sys;
+};
+
+struct kj_load_plan {
+	struct kj_segment segs[KJ_SEGMENTS_MAX];
+	enum kj_seg_kind kinds[KJ_SEGMENTS_MAX];
+	size_t nr;
+	uint64_t entry;			/* the purgatory */
+	uint64_t kernel_entry;		/* B's 64-bit entry point */
+	uint64_t boot_params;
+	uint64_t cmdline;
+	uint64_t elfcorehdr;
+	uint64_t region_needed;		/* bytes B needs, runtime included */
+	struct kj_bzimage bz;
+	struct kj_e820_entry e820[KJ_E820_MAX];	/* what B is told */
+	size_t ne820;
+	size_t nloads;			/* PT_LOADs given to B */
+	char *cmdline_text;		/* B's whole command line */
+	uint8_t *setup_buf;		/* owned: the KJ_SEG_SETUP bytes */
+	uint8_t *elfcore_buf;		/* owned */
+};
+
+/*
+ * Plans a load of kernel B confined to the region and the low memory it
+ * may use. Builds B's boot_params, command line, ELF core headers and
+ * purgatory. Errors, beyond kj_bzimage_parse()'s:
+ *   -ENOENT        no crashkernel= region
+ *   -ENOSPC        the region is too small; plan->region_needed says how big
+ *   -ERANGE        the region lies where the kernel or initrd cannot go
+ *   -ENAMETOOLONG  the command line is longer than the kernel takes
+ *   -E2BIG         more than 16 segments, or more than 128 e820 entries
+ *   -EFBIG         more than half of RAM (the kernel refuses such loads)
+ *   -EXDEV         a segment outside the region and low memory (a bug)
+ * On error plan is still valid to read and must be released.
+ */
+int kj_load_plan(const struct kj_load_input *in, struct kj_load_plan *plan);
+void kj_load_plan_release(struct kj_load_plan *plan);
+
+/* Loads the plan with kexec_load(KEXEC_PRESERVE_CONTEXT). */
+int kj_load_plan_load(const struct kj_load_plan *plan);
+
+/* ---- ELF core headers and /proc/vmcore -------------------------------- */
+
+/* Builds ELF64 core headers: one PT_NOTE at note_addr, a PT_LOAD for each
+ * range. The caller frees *buf. */
+int kj_elfcore_build(const struct kj_range *loads, size_t nloads,
+		     uint64_t note_addr, uint64_t note_size, void **buf,
+		     size_t *len);
+
+struct kj_elf_phdr {
+	uint32_t type;			/* 1 PT_LOAD, 4 PT_NOTE */
+	uint64_t offset;
+	uint64_t paddr;
+	uint64_t vaddr;
+	uint64_t filesz;
+	uint64_t memsz;
+};
+
+#define KJ_PT_LOAD 1
+#define KJ_PT_NOTE 4
+
+/* Parses an ELF64 core file's header and program headers from buf. The
+ * caller frees *phdrs. -ENOEXEC if it is not an x86_64 ELF64 core. */
+int kj_elfcore_parse(const void *buf, size_t len, struct kj_elf_phdr **phdrs,
+		     size_t *nphdrs);
+
+struct kj_vmcore;
+
+int kj_vmcore_open(const char *path, struct kj_vmcore **out);
+void kj_vmcore_close(struct kj_vmcore *vc);
+size_t kj_vmcore_phdr_count(const struct kj_vmcore *vc);
+const struct kj_elf_phdr *kj_vmcore_phdr(const struct kj_vmcore *vc, size_t i);
+/* Reads len bytes at physical address paddr; -ENXIO if not in the core. */
+int kj_vmcore_read(const struct kj_vmcore *vc, uint64_t paddr, void *buf,
+		   size_t len);
+/* The VMCOREINFO text (NUL-terminated, owned by vc); -ENOENT if none. */
+int kj_vmcore_vmcoreinfo(const struct kj_vmcore *vc, const char **text);
+
+/* ---- Jumping back ------------------------------------------------------- */
+
+/* The kexec_jump_back_entry= value on a command line; -ENOENT if none. */
+int kj_jump_back_entry(const char *cmdline, uint64_t *entry);
+
+/*
+ * In B: loads a jump back to entry, with a segment that keeps the caller's
+ * control page identity-mapped and holding what it holds now (read from
+ * the core). Load it once and jump with kj_kexec_jump() as often as needed:
+ * after each return the kernel keeps the caller's newest control page in
+ * the loaded image, and a second load would lose it.
+ */
+int kj_jump_back_load(const struct kj_vmcore *vc, uint64_t entry);
+
 #endif /* KJUMP_H */

@@ -22,4 +22,19 @@ static inline uint64_t kj_page_up(uint64_t x)
 /* Reads a whole small file (procfs, sysfs) into a NUL-terminated buffer. */
 int kj_read_text(const char *path, char **text, size_t *len);
 
+void kj_ranges_sort(struct kj_range *r, size_t n);
+bool kj_ranges_overlap(const struct kj_range *a, const struct kj_range *b);
+/* True if inner lies wholly inside one of r[0..n). */
+bool kj_range_within(const struct kj_range *inner, const struct kj_range *r,
+		     size_t n);
+
+/* How many bytes the ELF header and program headers take, from the ELF
+ * header alone. */
+int kj_elfcore_headers_size(const void *ehdr, size_t len, size_t *size);
+
+static inline uint64_t kj_align_up(uint64_t x, uint64_t a)
+{
+	return (x + a - 1) & ~(a - 1);
+}
+
 #endif

@@ -119,15 +119,6 @@ static int place(const char *file, uint64_t size, const uint64_t *at,
 	return err;
 }
 
-static double seconds_since(const struct timespec *t0)
-{
-	struct timespec t1;
-
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - t0->tv_sec) +
-	       (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
 static int call_file(const char *file, const uint64_t *at)
 {
 	struct timespec t0;

@@ -14,6 +14,12 @@ static const struct command {
 	int (*run)(int argc, char **argv);
 	const char *summary;
 } commands[] = {
+	{ "load", cmd_load, "load kernel B into the reserved region" },
+	{ "jump", cmd_jump, "jump to B (or, in B, back)" },
+	{ "back", cmd_back, "in B: jump back to the kernel that started it" },
+	{ "unload", cmd_unload, "unload B" },
+	{ "status", cmd_status, "show the region, what is loaded, re-entry points" },
+	{ "vmcore", cmd_vmcore, "in B: show or read the caller's memory" },
 	{ "call", cmd_call, "call a flat binary in physical mode and come back" },
 };
 

@@ -29,6 +29,31 @@ int read_file(const char *path, void **buf, size_t *size, uint64_t max);
 /* Checks root and kexec_load permission; prints what is wrong. */
 int require_kexec_jump(void);
 
+/* What kjump remembers about its load (tools/state.c). */
+struct load_state {
+	char kernel[2048];
+	char initrd[2048];
+	uint64_t entry;
+	uint64_t kernel_entry;
+	unsigned int jumps;
+};
+
+int state_write(const struct load_state *st);
+int state_read(struct load_state *st);
+void state_remove(void);
+bool kexec_loaded(void);
+int own_jump_back_entry(uint64_t *entry);
+
+/* Seconds since t0 (CLOCK_MONOTONIC). */
+struct timespec;
+double seconds_since(const struct timespec *t0);
+
 int cmd_call(int argc, char **argv);
+int cmd_load(int argc, char **argv);
+int cmd_jump(int argc, char **argv);
+int cmd_back(int argc, char **argv);
+int cmd_unload(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_vmcore(int argc, char **argv);
 
 #endif

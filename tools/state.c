@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * What kjump remembers about its load between commands, in a small text
+ * file under /run (gone at reboot, like the load itself): key=value lines.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tool.h"
+
+#define STATE_DIR "/run/kjump"
+#define STATE_FILE STATE_DIR "/loaded"
+
+int state_write(const struct load_state *st)
+{
+	FILE *f;
+
+	mkdir(STATE_DIR, 0755);
+	f = fopen(STATE_FILE ".tmp", "w");
+	if (!f)
+		return -errno;
+	fprintf(f, "kernel=%s\ninitrd=%s\nentry=0x%llx\nkernel_entry=0x%llx\n"
+		   "jumps=%u\n", st->kernel, st->initrd,
+		(unsigned long long)st->entry,
+		(unsigned long long)st->kernel_entry, st->jumps);
+	if (fclose(f))
+		return -errno;
+	return rename(STATE_FILE ".tmp", STATE_FILE) ? -errno : 0;
+}
+
+static void set_field(struct load_state *st, const char *key, const char *val)
+{
+	if (!strcmp(key, "kernel"))
+		snprintf(st->kernel, sizeof(st->kernel), "%s", val);
+	else if (!strcmp(key, "initrd"))
+		snprintf(st->initrd, sizeof(st->initrd), "%s", val);
+	else if (!strcmp(key, "entry"))
+		st->entry = strtoull(val, NULL, 0);
+	else if (!strcmp(key, "kernel_entry"))
+		st->kernel_entry = strtoull(val, NULL, 0);
+	else if (!strcmp(key, "jumps"))
+		st->jumps = (unsigned int)strtoul(val, NULL, 0);
+}
+
+int state_read(struct load_state *st)
+{
+	char line[4200];
+	FILE *f = fopen(STATE_FILE, "r");
+
+	memset(st, 0, sizeof(*st));
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		char *eq = strchr(line, '=');
+
+		if (!eq)
+			continue;
+		*eq = '\0';
+		eq[strcspn(eq + 1, "\n") + 1] = '\0';
+		set_field(st, line, eq + 1);
+	}
+	fclose(f);
+	return 0;
+}
+
+void state_remove(void)
+{
+	unlink(STATE_FILE);
+}
+
+bool kexec_loaded(void)
+{
+	FILE *f = fopen("/sys/kernel/kexec_loaded", "r");
+	int c = f ? fgetc(f) : EOF;
+
+	if (f)
+		fclose(f);
+	return c == '1';
+}
+
+/* In a kernel that kjump started, the caller's re-entry point is on the
+ * command line. */
+int own_jump_back_entry(uint64_t *entry)
+{
+	char *cmdline = NULL;
+	size_t len = 0;
+	FILE *f = fopen("/proc/cmdline", "r");
+	ssize_t n;
+	int err;
+
+	if (!f)
+		return -errno;
+	n = getline(&cmdline, &len, f);
+	fclose(f);
+	err = n < 0 ? -EIO : kj_jump_back_entry(cmdline, entry);
+	free(cmdline);
+	return err;
+}

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* kjump status: what is loaded, where, and the re-entry points known. */
+#include <stdio.h>
+#include <string.h>
+
+#include "tool.h"
+
+static void print_region(void)
+{
+	struct kj_iomem *iomem;
+	struct kj_range r;
+
+	if (kj_iomem_read("/proc/iomem", &iomem, NULL)) {
+		printf("region:      unknown (cannot read /proc/iomem as this user)\n");
+		return;
+	}
+	if (kj_iomem_crash_region(iomem, &r))
+		printf("region:      none (boot with crashkernel=192M to reserve one)\n");
+	else
+		printf("region:      0x%llx-0x%llx (%llu MiB)\n",
+		       (unsigned long long)r.start, (unsigned long long)r.end,
+		       (unsigned long long)(kj_range_size(&r) >> 20));
+	kj_iomem_free(iomem);
+}
+
+static void print_load(void)
+{
+	struct load_state st;
+	bool loaded = kexec_loaded();
+
+	if (!loaded) {
+		printf("loaded:      nothing\n");
+		return;
+	}
+	if (state_read(&st)) {
+		printf("loaded:      a kexec image kjump did not load\n");
+		return;
+	}
+	printf("loaded:      %s\n", st.kernel);
+	printf("initrd:      %s\n", st.initrd);
+	printf("entry:       0x%llx (purgatory), B's kernel at 0x%llx\n",
+	       (unsigned long long)st.entry, (unsigned long long)st.kernel_entry);
+	printf("jumps:       %u\n", st.jumps);
+	printf("next jump:   %s\n", st.jumps ? "resumes B where it stopped (its re-entry point, kept by the kernel)"
+					   : "starts B");
+}
+
+int cmd_status(int argc, char **argv)
+{
+	uint64_t entry;
+
+	if (argc > 1) {
+		if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+			printf("usage: kjump status\n\nShows the region, what is loaded, and the re-entry points known.\n");
+			return 0;
+		}
+		error("unexpected argument '%s'", argv[1]);
+		return EXIT_USAGE;
+	}
+	if (!own_jump_back_entry(&entry)) {
+		printf("role:        B, started by 'kjump load'\n");
+		printf("back entry:  0x%llx (the caller's re-entry point; 'kjump back' goes there)\n",
+		       (unsigned long long)entry);
+	} else {
+		printf("role:        a kernel that can load B\n");
+	}
+	print_region();
+	print_load();
+	return 0;
+}
