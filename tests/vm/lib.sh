@@ -61,8 +61,10 @@ vm_count() {
 	vm_log "$1" | grep -cE "$2"
 }
 
+# vm_pass [DETAIL]: the result line, then what was measured, indented.
 vm_pass() {
-	echo "PASS $vm_name${1:+: $1}"
+	echo "PASS $vm_name"
+	[ -n "${1:-}" ] && echo "  $1"
 	exit 0
 }
 
@@ -72,4 +74,75 @@ vm_fail() {
 		[ -e "$f" ] && echo "  log: $f"
 	done
 	exit 1
+}
+
+# vm_counter_lib: shell functions for workloads, to paste into a workload
+# script. start_counter NAME starts a process that holds a counter and
+# prints "NAME-counter: N" each time tick NAME is called; start_membuf
+# starts membuf, and check TAG makes it print its buffer's checksum.
+vm_workload_lib() {
+	cat <<'LIB'
+start_counter() {
+	mkfifo /run/$1-req /run/$1-ack
+	(n=0; while read -r _; do n=$((n + 1)); echo "$1-counter: $n"; echo >&3; done) \
+		</run/$1-req 3>/run/$1-ack &
+	eval "exec ${2}>/run/$1-req ${3}</run/$1-ack"
+}
+tick() { eval "echo >&$2; read -r _ <&$3"; }
+start_membuf() {
+	mkfifo /run/mb-req /run/mb-ack
+	membuf "$1" </run/mb-req 3>/run/mb-ack &
+	exec 8>/run/mb-req 9</run/mb-ack
+}
+check() { echo "$1" >&8; read -r _ <&9; }
+# try NAME CMD...: runs CMD, prints its status, whether a kexec image is
+# loaded afterwards, and every line it printed, for vm_expect to read.
+try() {
+	name=$1
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	echo "try: case $name rc=$rc loaded=$(cat /sys/kernel/kexec_loaded)"
+	echo "$out" | sed "s/^/try: $name: /"
+}
+LIB
+}
+
+# vm_expect GUEST CASE RC REGEX: the case exited RC, left nothing loaded,
+# and its first kjump error (or report) line matches REGEX exactly.
+vm_expect() {
+	local line msg
+	line=$(vm_log "$1" | grep -m1 "^try: case $2 ")
+	[ "$line" = "try: case $2 rc=$3 loaded=0" ] ||
+		vm_fail "case $2: got '${line#try: }', want rc=$3 loaded=0"
+	msg=$(vm_log "$1" | sed -n "s/^try: $2: //p" |
+		grep -m1 -E "^kjump: (error|back|loaded|unloaded)")
+	echo "$msg" | grep -qE "^$4\$" ||
+		vm_fail "case $2: got '$msg', want /$4/"
+}
+
+# vm_boot_workload GUEST INITRD APPEND: boots and insists the workload ran
+# to its end ("try: done").
+vm_boot_workload() {
+	vm_boot "$1" "$2" "$3" 180
+	[ $? -eq 124 ] && vm_fail "guest $1 did not finish within 180 s"
+	vm_count "$1" "^try: done$" >/dev/null ||
+		vm_fail "guest $1 did not finish its workload"
+}
+
+# vm_b_initramfs OUT WORKLOAD: B's initramfs, with its own workload.
+vm_b_initramfs() {
+	vm_initramfs "$1" --workload "$2"
+}
+
+# vm_a_initramfs OUT WORKLOAD B_INITRD [more initramfs/build options]:
+# A's initramfs, with B's kernel and initramfs where kjump load looks by
+# default, and membuf.
+vm_a_initramfs() {
+	local out=$1 workload=$2 b=$3
+	shift 3
+	vm_initramfs "$out" --workload "$workload" \
+		--file "$KJ_KERNEL:/boot/vmlinuz" \
+		--file "$b:/usr/lib/kjump/initrd.cpio.gz" \
+		--file "$KJ_BUILD/workload/membuf:/bin/membuf" "$@"
 }

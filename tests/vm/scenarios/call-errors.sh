@@ -11,16 +11,10 @@
 . "$(dirname "$0")/../lib.sh"
 vm_setup call-errors
 
-cat >"$work/workload" <<'WORKLOAD'
-#!/bin/sh
-try() {
-	name=$1
-	shift
-	out=$("$@" 2>&1)
-	rc=$?
-	echo "errors-test: case $name rc=$rc loaded=$(cat /sys/kernel/kexec_loaded)"
-	echo "$out" | sed "s/^/errors-test: $name: /"
-}
+{
+	echo '#!/bin/sh'
+	vm_workload_lib
+	cat <<'WORKLOAD'
 hello=/payloads/hello.bin
 case $(cat /proc/cmdline) in
 *kjump_test=region*)
@@ -40,65 +34,46 @@ case $(cat /proc/cmdline) in
 	try at kjump call --at 0x20000000 $hello
 	;;
 *kjump_test=lockdown*)
-	echo "errors-test: lockdown mode: $(cat /sys/kernel/security/lockdown)"
+	echo "try: lockdown mode: $(cat /sys/kernel/security/lockdown)"
 	try lockdown kjump call $hello
 	;;
 *kjump_test=nojump*)
 	try nojump kjump call $hello
 	;;
 esac
-echo "errors-test: done"
+echo "try: done"
 WORKLOAD
+} >"$work/workload"
 
 vm_initramfs "$work/initrd.cpio.gz" --workload "$work/workload" \
 	--file "$KJ_BUILD/payloads/hello.bin:/payloads/hello.bin"
 
-boot() {
-	vm_boot "$1" "$work/initrd.cpio.gz" "$2" 180
-	[ $? -eq 124 ] && vm_fail "guest $1 did not finish within 180 s"
-	vm_count "$1" "^errors-test: done$" >/dev/null ||
-		vm_fail "guest $1 did not finish its workload"
-}
-
-# expect GUEST CASE RC REGEX: the case exited RC, left nothing loaded, and
-# its first error line matches REGEX.
-expect() {
-	local line msg
-	line=$(vm_log "$1" | grep -m1 "^errors-test: case $2 ")
-	[ "$line" = "errors-test: case $2 rc=$3 loaded=0" ] ||
-		vm_fail "case $2: got '${line#errors-test: }', want rc=$3 loaded=0"
-	msg=$(vm_log "$1" | sed -n "s/^errors-test: $2: //p" |
-		grep -m1 -E "^kjump: (error|back)")
-	echo "$msg" | grep -qE "^$4\$" ||
-		vm_fail "case $2: got '$msg', want /$4/"
-}
-
-boot region "crashkernel=64M kjump_test=region"
-expect region notroot 1 "kjump: error: kexec needs root \(CAP_SYS_BOOT\)"
-expect region toobig 1 "kjump: error: '/tmp/big.bin' \(68157440 bytes\) is larger than the reserved region \(67108864 bytes at 0x[0-9a-f]+\)"
-expect region notram 1 "kjump: error: 0x40000000-0x4000[0-9a-f]{4} is not System RAM"
-expect region ioapic 1 "kjump: error: 0xfec00000-0xfec0[0-9a-f]{4} is not System RAM"
-expect region unaligned 1 "kjump: error: --at 0x1000001 is not page aligned \(4096 bytes\)"
-expect region empty 1 "kjump: error: '/tmp/empty.bin' is empty: nothing to call"
-expect region badaddr 2 "kjump: error: bad address 'banana' for --at"
-expect region nofile 1 "kjump: error: cannot open '/nope.bin': No such file or directory"
+vm_boot_workload region "$work/initrd.cpio.gz" "crashkernel=64M kjump_test=region"
+vm_expect region notroot 1 "kjump: error: kexec needs root \(CAP_SYS_BOOT\)"
+vm_expect region toobig 1 "kjump: error: '/tmp/big.bin' \(68157440 bytes\) is larger than the reserved region \(67108864 bytes at 0x[0-9a-f]+\)"
+vm_expect region notram 1 "kjump: error: 0x40000000-0x4000[0-9a-f]{4} is not System RAM"
+vm_expect region ioapic 1 "kjump: error: 0xfec00000-0xfec0[0-9a-f]{4} is not System RAM"
+vm_expect region unaligned 1 "kjump: error: --at 0x1000001 is not page aligned \(4096 bytes\)"
+vm_expect region empty 1 "kjump: error: '/tmp/empty.bin' is empty: nothing to call"
+vm_expect region badaddr 2 "kjump: error: bad address 'banana' for --at"
+vm_expect region nofile 1 "kjump: error: cannot open '/nope.bin': No such file or directory"
 [ "$(vm_count region '^kjump-payload:')" -eq 0 ] ||
 	vm_fail "the payload ran although every call was refused"
 
-boot noregion "kjump_test=noregion"
-expect noregion noregion 1 "kjump: error: no memory is reserved for kjump and no --at was given"
-expect noregion at 0 "kjump: back from '/payloads/hello.bin': the system came back after [0-9.]+ s"
+vm_boot_workload noregion "$work/initrd.cpio.gz" "kjump_test=noregion"
+vm_expect noregion noregion 1 "kjump: error: no memory is reserved for kjump and no --at was given"
+vm_expect noregion at 0 "kjump: back from '/payloads/hello.bin': the system came back after [0-9.]+ s"
 [ "$(vm_count noregion '^kjump-payload: hello from physical mode$')" -eq 1 ] ||
 	vm_fail "the --at call did not run the payload exactly once"
 
-boot lockdown "crashkernel=64M lockdown=integrity kjump_test=lockdown"
-vm_count lockdown "^errors-test: lockdown mode: .*\[integrity\]" >/dev/null ||
+vm_boot_workload lockdown "$work/initrd.cpio.gz" "crashkernel=64M lockdown=integrity kjump_test=lockdown"
+vm_count lockdown "^try: lockdown mode: .*\[integrity\]" >/dev/null ||
 	vm_fail "the lockdown guest is not in integrity mode"
-expect lockdown lockdown 1 "kjump: error: kexec is locked down: .*"
+vm_expect lockdown lockdown 1 "kjump: error: kexec is locked down: .*"
 
 KJ_KERNEL=$("$KJ_TOP/kernel/debian-kernel" 2>"$work/debian-kernel.log") ||
 	vm_fail "cannot fetch Debian's kernel, see $work/debian-kernel.log"
-boot nojump "crashkernel=64M kjump_test=nojump"
-expect nojump nojump 1 "kjump: error: this kernel cannot kexec-jump: it was built without CONFIG_KEXEC_JUMP"
+vm_boot_workload nojump "$work/initrd.cpio.gz" "crashkernel=64M kjump_test=nojump"
+vm_expect nojump nojump 1 "kjump: error: this kernel cannot kexec-jump: it was built without CONFIG_KEXEC_JUMP"
 
 vm_pass
