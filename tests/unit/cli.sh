@@ -38,3 +38,28 @@ fi
 
 t_run cli_static 0 file -L "$KJUMP"
 if grep -q "statically linked" <<<"$t_out"; then t_pass; else t_fail "$t_out"; fi
+
+t_expect cli_load_bad_option 2 "kjump: error: unknown option '--bogus' for 'kjump load'" "$KJUMP" load --bogus
+t_expect cli_load_extra_argument 2 "kjump: error: unexpected argument 'extra'" "$KJUMP" load extra
+t_expect cli_load_kernel_without_value 2 "kjump: error: option '--kernel' needs a value" "$KJUMP" load --kernel
+t_expect cli_jump_extra_argument 2 "kjump: error: unexpected argument 'x'" "$KJUMP" jump x
+t_expect cli_unload_extra_argument 2 "kjump: error: unexpected argument 'x'" "$KJUMP" unload x
+if ! grep -q kexec_jump_back_entry= /proc/cmdline; then
+	t_expect cli_back_outside_b 1 \
+		"kjump: error: no kexec_jump_back_entry= on /proc/cmdline: this kernel was not started by 'kjump load'" \
+		"$KJUMP" back
+fi
+t_expect cli_vmcore_missing_file 1 "kjump: error: cannot open '/nonexistent': No such file or directory" \
+	"$KJUMP" vmcore --file /nonexistent
+t_expect cli_vmcore_not_a_core 1 "kjump: error: cannot open '$KJUMP': not an x86_64 ELF core" \
+	"$KJUMP" vmcore --file "$KJUMP"
+t_expect cli_vmcore_bad_address 2 "kjump: error: bad number 'zz' for --read" "$KJUMP" vmcore --read zz
+for cmd in load jump back unload status vmcore; do
+	t_run "cli_${cmd}_help" 0 "$KJUMP" "$cmd" --help
+	first=${t_out%%$'\n'*}
+	if [ $t_rc -eq 0 ] && [[ $first == "usage: kjump $cmd"* ]]; then
+		t_pass
+	else
+		t_fail "exit $t_rc, first line '${t_out%%$'\n'*}'"
+	fi
+done
