@@ -37,8 +37,7 @@ static int parse_call_args(int argc, char **argv, const char **file,
 	};
 	int c;
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+	while ((c = next_option(argc, argv, opts)) != -1) {
 		switch (c) {
 		case 'a':
 			if (parse_u64(optarg, at)) {

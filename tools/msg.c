@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The command owns stderr: every message has one shape. */
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -49,4 +50,10 @@ void bad_option(const char *command, int c, const char *arg)
 	else
 		error("unknown option '%s' for 'kjump %s'", arg, command);
 	hint("see 'kjump %s --help'", command);
+}
+
+int next_option(int argc, char **argv, const struct option *opts)
+{
+	opterr = 0;
+	return getopt_long(argc, argv, ":h", opts, NULL);
 }

@@ -17,6 +17,11 @@ __attribute__((format(printf, 1, 2))) void error(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) void hint(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) void note(const char *fmt, ...);
 
+struct option;
+/* getopt_long() with the messages left to bad_option(): returns ':' for a
+ * missing value, '?' for an unknown option, -1 at the end. */
+int next_option(int argc, char **argv, const struct option *opts);
+
 /* Reports what getopt_long() returned c for: ':' or '?' at arg. */
 void bad_option(const char *command, int c, const char *arg);
 

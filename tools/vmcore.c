@@ -85,8 +85,7 @@ int cmd_vmcore(int argc, char **argv)
 	struct kj_vmcore *vc;
 	int c, err;
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+	while ((c = next_option(argc, argv, opts)) != -1) {
 		switch (c) {
 		case 'r':
 		case 'l':
