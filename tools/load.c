@@ -18,6 +18,7 @@ struct load_opts {
 	const char *initrd;
 	const char *append;
 	bool dry_run;
+	bool force;
 	char kernel_buf[512];
 	char append_buf[1024];
 };
@@ -25,7 +26,8 @@ struct load_opts {
 static void load_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: kjump load [--kernel BZIMAGE] [--initrd FILE] [--append ARGS] [--dry-run]\n\n"
+		"usage: kjump load [--kernel BZIMAGE] [--initrd FILE] [--append ARGS]\n"
+		"                  [--dry-run] [--force]\n\n"
 		"Loads kernel B into the region reserved with crashkernel=, with a\n"
 		"preserve-context kexec, so that 'kjump jump' starts it and the running\n"
 		"system can come back. B sees the region and low memory as its RAM and\n"
@@ -37,6 +39,7 @@ static void load_usage(FILE *f)
 		"                    arguments); kjump adds nokaslr, elfcorehdr= and\n"
 		"                    kexec_jump_back_entry=\n"
 		"  --dry-run         print the plan and load nothing\n"
+		"  --force           replace a B that was started and is waiting\n"
 		"  -h, --help        show this help\n");
 }
 
@@ -82,6 +85,7 @@ static int parse_load_args(int argc, char **argv, struct load_opts *o)
 		{ "initrd", required_argument, NULL, 'i' },
 		{ "append", required_argument, NULL, 'a' },
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -93,6 +97,7 @@ static int parse_load_args(int argc, char **argv, struct load_opts *o)
 		case 'i': o->initrd = optarg; break;
 		case 'a': o->append = optarg; break;
 		case 'n': o->dry_run = true; break;
+		case 'f': o->force = true; break;
 		case 'h': load_usage(stdout); return -1;
 		default:
 			bad_option("load", c, argv[optind - 1]);
@@ -253,6 +258,21 @@ out:
 	return err;
 }
 
+/* A B that has run holds its state in the loaded image while it waits;
+ * a new load would free it. */
+static int check_waiting_b(const struct load_opts *o)
+{
+	struct load_state st;
+
+	if (o->dry_run || o->force || !kexec_loaded() || state_read(&st) ||
+	    !st.jumps)
+		return 0;
+	error("B ('%s') was started and is waiting; a new load would lose its state",
+	      st.kernel);
+	hint("'kjump jump' goes back to it; 'kjump load --force' replaces it");
+	return -EBUSY;
+}
+
 static int load(const struct load_opts *o)
 {
 	struct kj_load_input in = { .append = o->append };
@@ -261,6 +281,8 @@ static int load(const struct load_opts *o)
 	int err;
 
 	if (!o->dry_run && require_kexec_jump())
+		return EXIT_FAILED;
+	if (check_waiting_b(o))
 		return EXIT_FAILED;
 	err = kj_system_read(&sys);
 	if (err) {

@@ -42,6 +42,8 @@ while [ \$i -le $switches ]; do
 	check after-\$i
 	i=\$((i + 1))
 done
+try reload kjump load
+echo "try: loaded after refusal: \$(cat /sys/kernel/kexec_loaded)"
 echo "switch-test: cpus online \$(grep -c ^processor /proc/cpuinfo) (\$(cat /sys/devices/system/cpu/online))"
 A
 } >"$work/a-workload"
@@ -72,4 +74,9 @@ sums=$(vm_log guest | sed -n 's/^membuf: .* checksum=\([0-9a-f]*\)$/\1/p')
 [ "$(echo "$sums" | sort -u | grep -c .)" -eq 1 ] || vm_fail "A's 64 MiB buffer changed"
 cpus=$(vm_log guest | sed -n 's/^switch-test: cpus online \([0-9]*\).*/\1/p')
 [ "$cpus" = 2 ] || vm_fail "${cpus:-no} CPUs online in A at the end, want 2"
+line=$(vm_log guest | grep -m1 "^try: case reload ")
+[ "$line" = "try: case reload rc=1 loaded=1" ] ||
+	vm_fail "a second load over a waiting B: '$line', want rc=1 and B still loaded"
+vm_log guest | grep -q "^try: reload: kjump: error: B ('/boot/vmlinuz') was started and is waiting; a new load would lose its state$" ||
+	vm_fail "no clear refusal of a second load over a waiting B"
 vm_pass
