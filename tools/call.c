@@ -141,7 +141,7 @@ static int call_file(const char *file, const uint64_t *at)
 	note("calling '%s' (%zu bytes) at 0x%llx in physical mode", file, size,
 	     (unsigned long long)addr);
 	sync();
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	start_clock(&t0);
 	err = kj_call(code, size, addr);
 	free(code);
 	if (err) {

@@ -70,7 +70,7 @@ static int jump_back(void)
 		return EXIT_FAILED;
 	note("jumping back to 0x%llx", (unsigned long long)entry);
 	sync();
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	start_clock(&t0);
 	err = kj_kexec_jump();
 	if (err) {
 		error("cannot jump back to 0x%llx: %s", (unsigned long long)entry,
@@ -98,7 +98,7 @@ static int jump_forward(void)
 	note(st.jumps ? "jumping to B, where it stopped (jump %u)"
 		      : "jumping to B, to start it (jump %u)", st.jumps + 1);
 	sync();
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	start_clock(&t0);
 	err = kj_kexec_jump();
 	if (err) {
 		error("the jump failed: %s", strerror(-err));

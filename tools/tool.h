@@ -49,8 +49,9 @@ void state_remove(void);
 bool kexec_loaded(void);
 int own_jump_back_entry(uint64_t *entry);
 
-/* Seconds since t0 (CLOCK_MONOTONIC). */
+/* Wall time across jumps: start_clock(), then seconds_since(). */
 struct timespec;
+void start_clock(struct timespec *t0);
 double seconds_since(const struct timespec *t0);
 
 int cmd_call(int argc, char **argv);

@@ -133,11 +133,18 @@ int require_kexec_jump(void)
 	return why == KJ_KEXEC_ALLOWED ? 0 : -EPERM;
 }
 
+/* CLOCK_BOOTTIME goes on counting while this kernel is frozen in a jump;
+ * CLOCK_MONOTONIC would leave out the time spent in the other kernel. */
+void start_clock(struct timespec *t0)
+{
+	clock_gettime(CLOCK_BOOTTIME, t0);
+}
+
 double seconds_since(const struct timespec *t0)
 {
 	struct timespec t1;
 
-	clock_gettime(CLOCK_MONOTONIC, &t1);
+	clock_gettime(CLOCK_BOOTTIME, &t1);
 	return (double)(t1.tv_sec - t0->tv_sec) +
 	       (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
