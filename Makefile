@@ -80,8 +80,10 @@ $(O)/lib/purgatory_blob.o: lib/purgatory_blob.S $(O)/purgatory/purgatory.bin
 $(O)/libkjump.a: $(LIB_OBJS)
 	$(call say,AR,$@)$(AR) rcs $@ $^
 
+LIBS := -Wl,-Bstatic -llz4 -lzstd -lxxhash -Wl,-Bdynamic -lpthread
+
 $(O)/kjump: $(TOOL_OBJS) $(O)/libkjump.a
-	$(call say,LD,$@)$(CC) $(LDFLAGS_STATIC) -o $@ $^
+	$(call say,LD,$@)$(CC) $(LDFLAGS_STATIC) -o $@ $^ $(LIBS)
 
 $(O)/payloads/%.bin: examples/%.S
 	@mkdir -p $(dir $@)
@@ -93,7 +95,7 @@ $(O)/workload/%: tests/vm/workload/%.c | deps
 	$(call say,CC,$@)$(CC) $(CFLAGS) $(LDFLAGS_STATIC) -o $@ $<
 
 $(O)/unit-tests: $(UNIT_OBJS) $(O)/libkjump.a
-	$(call say,LD,$@)$(CC) -o $@ $^
+	$(call say,LD,$@)$(CC) -o $@ $^ $(LIBS)
 
 # Tests can reach into lib/ for its private headers.
 $(UNIT_OBJS): CFLAGS += -Ilib

@@ -328,4 +328,128 @@ int kj_jump_back_entry(const char *cmdline, uint64_t *entry);
  */
 int kj_jump_back_load(const struct kj_vmcore *vc, uint64_t entry);
 
+/* ---- Images (doc/image-format.md) ------------------------------------ */
+
+#define KJ_IMAGE_VERSION	1
+#define KJ_IMAGE_HEADER_SIZE	4096
+#define KJ_IMAGE_FLAG_COMPLETE	(1u << 0)
+#define KJ_IMAGE_FLAG_CONSUMED	(1u << 1)
+#define KJ_IMAGE_MAP_MAX	200	/* RAM + excluded entries in a header */
+
+enum kj_compressor {
+	KJ_COMPRESS_NONE = 0,
+	KJ_COMPRESS_LZ4 = 1,
+	KJ_COMPRESS_ZSTD = 2,
+};
+
+/* What is wrong with an image, for kj_image_fault_str(). */
+enum kj_image_fault {
+	KJ_IMG_OK,
+	KJ_IMG_TRUNCATED,
+	KJ_IMG_BAD_MAGIC,
+	KJ_IMG_BAD_VERSION,
+	KJ_IMG_BAD_HEADER_LEN,
+	KJ_IMG_BAD_HEADER_CHECKSUM,
+	KJ_IMG_BAD_FLAGS,
+	KJ_IMG_BAD_RESERVED,
+	KJ_IMG_BAD_FIELD,		/* page size, compressor, counts */
+	KJ_IMG_BAD_MAP,
+	KJ_IMG_INCOMPLETE,
+	KJ_IMG_CONSUMED,
+	KJ_IMG_BAD_BLOCK_MAGIC,
+	KJ_IMG_BAD_BLOCK_SEQ,
+	KJ_IMG_BAD_BLOCK_LEN,
+	KJ_IMG_BAD_BLOCK_CHECKSUM,
+	KJ_IMG_BAD_RUNS,
+	KJ_IMG_BAD_DATA,		/* does not decompress to raw_len */
+	KJ_IMG_BAD_TRAILER,
+	KJ_IMG_BAD_COUNTS,		/* blocks do not add up to the header */
+};
+
+/* Where a fault was found: which block (or -1) and at which byte. */
+struct kj_image_error {
+	enum kj_image_fault fault;
+	int64_t block;
+	uint64_t offset;
+};
+
+const char *kj_image_fault_str(enum kj_image_fault fault);
+
+struct kj_image_header {
+	uint32_t flags;
+	uint8_t uuid[16];
+	uint64_t created;
+	uint16_t compressor;
+	uint16_t level;
+	uint64_t reentry;
+	uint64_t pages_ram;
+	uint64_t pages_saved;
+	uint64_t pages_zero;
+	uint64_t pages_free;
+	uint64_t nblocks;
+	uint64_t trailer_offset;
+	char osrelease[64];		/* NUL-terminated */
+	char build_id[64];		/* NUL-terminated */
+	struct kj_range ram[KJ_IMAGE_MAP_MAX];
+	uint32_t nram;
+	struct kj_range excluded[KJ_IMAGE_MAP_MAX];
+	uint32_t nexcluded;
+};
+
+/* Encodes h into a zeroed 4096-byte buf. -E2BIG if the maps do not fit. */
+int kj_image_header_encode(const struct kj_image_header *h, uint8_t *buf);
+/* Decodes and checks a header: magic, version, length, checksum, flags,
+ * reserved bytes, fields, maps. On failure fills err and returns -EBADMSG.
+ * Whether the image is complete or consumed is for the caller to judge. */
+int kj_image_header_decode(const uint8_t *buf, size_t len,
+			   struct kj_image_header *h, struct kj_image_error *err);
+
+#define KJ_RUN_DATA 0
+#define KJ_RUN_ZERO 1
+
+struct kj_run {
+	uint64_t pfn;
+	uint32_t count;
+	uint32_t kind;
+};
+
+/* A block: runs and the raw data of their DATA pages. */
+struct kj_block {
+	uint64_t seq;
+	struct kj_run *runs;
+	uint32_t nruns;
+	const uint8_t *data;		/* 4096 bytes per DATA page, in order */
+	uint32_t raw_len;
+};
+
+/* Worst-case encoded size of a block with nruns runs and raw_len bytes. */
+size_t kj_block_bound(uint32_t nruns, uint32_t raw_len);
+/* Encodes a block into out (at least kj_block_bound() bytes); *len is a
+ * multiple of 4096. *checksum is the block's checksum. */
+int kj_block_encode(const struct kj_block *b, enum kj_compressor c, int level,
+		    uint8_t *out, size_t *len, uint64_t *checksum);
+
+/* The fixed part of an encoded block, read before its body. */
+struct kj_block_head {
+	uint64_t seq;
+	uint32_t nruns;
+	uint32_t raw_len;
+	uint32_t comp_len;
+	uint32_t block_len;
+	uint64_t checksum;
+};
+
+#define KJ_BLOCK_HEAD_SIZE 0x28
+
+int kj_block_head_decode(const uint8_t *buf, struct kj_block_head *h,
+			 enum kj_image_fault *fault);
+/*
+ * Checks a whole encoded block (block_len bytes at buf) and decodes it:
+ * runs into *runs (caller frees), page data into *data (caller frees,
+ * raw_len bytes).
+ */
+int kj_block_decode(const uint8_t *buf, const struct kj_block_head *h,
+		    enum kj_compressor c, struct kj_run **runs, uint8_t **data,
+		    enum kj_image_fault *fault);
+
 #endif /* KJUMP_H */

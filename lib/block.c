@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Image blocks (doc/image-format.md): runs of pages and their data. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "image.h"
+#include "le.h"
+
+#define B_MAGIC		0x00
+#define B_SEQ		0x08
+#define B_NRUNS		0x10
+#define B_RAW_LEN	0x14
+#define B_COMP_LEN	0x18
+#define B_BLOCK_LEN	0x1c
+#define B_CHECKSUM	0x20
+#define B_RUNS		KJ_BLOCK_HEAD_SIZE
+#define RUN_SIZE	16
+#define MAGIC		"KJBLOCK1"
+/* The most a block may hold; a reader refuses more before allocating. */
+#define BLOCK_RUNS_MAX	65536u
+#define BLOCK_RAW_MAX	(64u << 20)
+
+size_t kj_block_bound(uint32_t nruns, uint32_t raw_len)
+{
+	size_t body = B_RUNS + (size_t)nruns * RUN_SIZE +
+		      kj_compress_bound(KJ_COMPRESS_LZ4, raw_len) +
+		      kj_compress_bound(KJ_COMPRESS_ZSTD, raw_len);
+
+	return kj_align_up(body, KJ_IMAGE_ALIGN);
+}
+
+static void put_runs(uint8_t *p, const struct kj_run *runs, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++, p += RUN_SIZE) {
+		put_le64(p, runs[i].pfn);
+		put_le32(p + 8, runs[i].count);
+		put_le32(p + 12, runs[i].kind);
+	}
+}
+
+/* The checksum covers the head without its checksum, then the body. */
+static uint64_t block_checksum(const uint8_t *buf, uint32_t nruns,
+			       uint32_t comp_len)
+{
+	return kj_xxh3_2(buf, B_CHECKSUM, buf + B_RUNS,
+			 (size_t)nruns * RUN_SIZE + comp_len);
+}
+
+int kj_block_encode(const struct kj_block *b, enum kj_compressor c, int level,
+		    uint8_t *out, size_t *len, uint64_t *checksum)
+{
+	size_t runs_len = (size_t)b->nruns * RUN_SIZE;
+	size_t cap = kj_block_bound(b->nruns, b->raw_len) - B_RUNS - runs_len;
+	long comp;
+	size_t total;
+
+	if (b->nruns > BLOCK_RUNS_MAX || b->raw_len > BLOCK_RAW_MAX)
+		return -E2BIG;
+	comp = kj_compress(c, level, b->data, b->raw_len, out + B_RUNS + runs_len,
+			   cap);
+	if (comp < 0)
+		return (int)comp;
+	total = kj_align_up(B_RUNS + runs_len + (size_t)comp, KJ_IMAGE_ALIGN);
+	memcpy(out + B_MAGIC, MAGIC, 8);
+	put_le64(out + B_SEQ, b->seq);
+	put_le32(out + B_NRUNS, b->nruns);
+	put_le32(out + B_RAW_LEN, b->raw_len);
+	put_le32(out + B_COMP_LEN, (uint32_t)comp);
+	put_le32(out + B_BLOCK_LEN, (uint32_t)total);
+	put_runs(out + B_RUNS, b->runs, b->nruns);
+	memset(out + B_RUNS + runs_len + comp, 0, total - B_RUNS - runs_len - (size_t)comp);
+	*checksum = block_checksum(out, b->nruns, (uint32_t)comp);
+	put_le64(out + B_CHECKSUM, *checksum);
+	*len = total;
+	return 0;
+}
+
+int kj_block_head_decode(const uint8_t *buf, struct kj_block_head *h,
+			 enum kj_image_fault *fault)
+{
+	uint64_t body;
+
+	if (memcmp(buf + B_MAGIC, MAGIC, 8)) {
+		*fault = KJ_IMG_BAD_BLOCK_MAGIC;
+		return -EBADMSG;
+	}
+	h->seq = get_le64(buf + B_SEQ);
+	h->nruns = get_le32(buf + B_NRUNS);
+	h->raw_len = get_le32(buf + B_RAW_LEN);
+	h->comp_len = get_le32(buf + B_COMP_LEN);
+	h->block_len = get_le32(buf + B_BLOCK_LEN);
+	h->checksum = get_le64(buf + B_CHECKSUM);
+	body = B_RUNS + (uint64_t)h->nruns * RUN_SIZE + h->comp_len;
+	if (h->nruns > BLOCK_RUNS_MAX || h->raw_len > BLOCK_RAW_MAX ||
+	    h->raw_len % KJ_PAGE_SIZE || !h->block_len ||
+	    h->block_len % KJ_IMAGE_ALIGN || body > h->block_len ||
+	    h->block_len - body >= KJ_IMAGE_ALIGN) {
+		*fault = KJ_IMG_BAD_BLOCK_LEN;
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+/* Runs ascend, are not empty, and their DATA pages make raw_len. */
+static int get_runs(const uint8_t *p, const struct kj_block_head *h,
+		    struct kj_run *runs)
+{
+	uint64_t data_pages = 0;
+
+	for (uint32_t i = 0; i < h->nruns; i++, p += RUN_SIZE) {
+		runs[i].pfn = get_le64(p);
+		runs[i].count = get_le32(p + 8);
+		runs[i].kind = get_le32(p + 12);
+		if (!runs[i].count || runs[i].kind > KJ_RUN_ZERO ||
+		    runs[i].pfn + runs[i].count < runs[i].pfn ||
+		    (i && runs[i].pfn < runs[i - 1].pfn + runs[i - 1].count))
+			return -EBADMSG;
+		if (runs[i].kind == KJ_RUN_DATA)
+			data_pages += runs[i].count;
+	}
+	return data_pages * KJ_PAGE_SIZE == h->raw_len ? 0 : -EBADMSG;
+}
+
+int kj_block_decode(const uint8_t *buf, const struct kj_block_head *h,
+		    enum kj_compressor c, struct kj_run **runs, uint8_t **data,
+		    enum kj_image_fault *fault)
+{
+	struct kj_run *r = NULL;
+	uint8_t *d = NULL;
+
+	*fault = KJ_IMG_OK;
+	if (block_checksum(buf, h->nruns, h->comp_len) != h->checksum)
+		*fault = KJ_IMG_BAD_BLOCK_CHECKSUM;
+	for (uint32_t i = B_RUNS + h->nruns * RUN_SIZE + h->comp_len;
+	     !*fault && i < h->block_len; i++)
+		if (buf[i])
+			*fault = KJ_IMG_BAD_BLOCK_LEN;
+	if (!*fault && !(r = malloc(((size_t)h->nruns + 1) * sizeof(*r))))
+		return -ENOMEM;
+	if (!*fault && get_runs(buf + B_RUNS, h, r))
+		*fault = KJ_IMG_BAD_RUNS;
+	if (!*fault && !(d = malloc(h->raw_len ? h->raw_len : 1))) {
+		free(r);
+		return -ENOMEM;
+	}
+	if (!*fault && kj_decompress(c, buf + B_RUNS + h->nruns * RUN_SIZE,
+				     h->comp_len, d, h->raw_len))
+		*fault = KJ_IMG_BAD_DATA;
+	if (*fault) {
+		free(r);
+		free(d);
+		return -EBADMSG;
+	}
+	*runs = r;
+	*data = d;
+	return 0;
+}

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The image format's header and blocks: round trips, and each corruption
+ * refused with its own fault. */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "image.h"
+#include "le.h"
+#include "t.h"
+
+static void sample_header(struct kj_image_header *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->flags = KJ_IMAGE_FLAG_COMPLETE;
+	memcpy(h->uuid, "0123456789abcdef", 16);
+	h->created = 1795000000;
+	h->compressor = KJ_COMPRESS_LZ4;
+	h->level = 1;
+	h->reentry = 0xa980f2;
+	h->pages_ram = 1000;
+	h->pages_saved = 600;
+	h->pages_zero = 300;
+	h->pages_free = 100;
+	h->nblocks = 3;
+	h->trailer_offset = 5 * 4096;
+	strcpy(h->osrelease, "6.12.117");
+	strcpy(h->build_id, "0123abcd");
+	h->nram = 2;
+	h->ram[0] = (struct kj_range){ 0x1000, 0x9fbff };
+	h->ram[1] = (struct kj_range){ 0x100000, 0x3ffdffff };
+	h->nexcluded = 2;
+	h->excluded[0] = (struct kj_range){ 0x0, 0x9efff };
+	h->excluded[1] = (struct kj_range){ 0x37000000, 0x3effffff };
+}
+
+TEST(image_header_round_trip)
+{
+	static uint8_t buf[4096];
+	struct kj_image_header h, back;
+	struct kj_image_error err;
+
+	sample_header(&h);
+	CHECK_INT(kj_image_header_encode(&h, buf), 0);
+	CHECK(!memcmp(buf, "KJUMPIMG", 8));
+	CHECK_INT(kj_image_header_decode(buf, sizeof(buf), &back, &err), 0);
+	CHECK_INT(err.fault, KJ_IMG_OK);
+	CHECK(!memcmp(&h, &back, sizeof(h)));
+}
+
+/* Damage one byte (or field) of a good header; the fault it must give. */
+static const struct {
+	size_t off;
+	uint8_t val;
+	enum kj_image_fault fault;
+	int fix_checksum;
+} header_damage[] = {
+	{ 0x000, 'X', KJ_IMG_BAD_MAGIC, 0 },
+	{ 0x008, 2, KJ_IMG_BAD_VERSION, 0 },
+	{ 0x00d, 0x20, KJ_IMG_BAD_HEADER_LEN, 0 },
+	{ 0x040, 0xff, KJ_IMG_BAD_HEADER_CHECKSUM, 0 },
+	{ 0x012, 0x01, KJ_IMG_BAD_FLAGS, 1 },
+	{ 0x014, 0x01, KJ_IMG_BAD_RESERVED, 1 },
+	{ 0xff0, 0x01, KJ_IMG_BAD_RESERVED, 0 },
+	{ 0x034, 0x09, KJ_IMG_BAD_FIELD, 1 },
+	{ 0x031, 0x20, KJ_IMG_BAD_FIELD, 1 },
+	{ 0x050, 0x01, KJ_IMG_BAD_FIELD, 1 },
+	{ 0x0f8, 0x05, KJ_IMG_BAD_MAP, 1 },
+	{ 0x117, 0xff, KJ_IMG_BAD_MAP, 1 },
+};
+
+TEST(image_header_corruptions)
+{
+	for (size_t i = 0; i < KJ_ARRAY_SIZE(header_damage); i++) {
+		static uint8_t buf[4096];
+		struct kj_image_header h;
+		struct kj_image_error err;
+		uint32_t len;
+
+		memset(buf, 0, sizeof(buf));
+		sample_header(&h);
+		kj_image_header_encode(&h, buf);
+		buf[header_damage[i].off] = header_damage[i].val;
+		len = get_le32(buf + 0x0c);
+		if (header_damage[i].fix_checksum)
+			put_le64(buf + len - 8, kj_xxh3(buf, len - 8));
+		if (kj_image_header_decode(buf, sizeof(buf), &h, &err) != -EBADMSG ||
+		    err.fault != header_damage[i].fault) {
+			t_fail(__FILE__, __LINE__, "damage %zu at 0x%zx: fault %d (%s), want %d",
+			       i, header_damage[i].off, err.fault,
+			       kj_image_fault_str(err.fault), header_damage[i].fault);
+			return;
+		}
+	}
+}
+
+TEST(image_header_truncated)
+{
+	static uint8_t buf[4096];
+	struct kj_image_header h;
+	struct kj_image_error err;
+
+	sample_header(&h);
+	kj_image_header_encode(&h, buf);
+	CHECK_INT(kj_image_header_decode(buf, 4095, &h, &err), -EBADMSG);
+	CHECK_INT(err.fault, KJ_IMG_TRUNCATED);
+}
+
+/* A block of three runs: 2 data pages, 5 zero pages, 1 data page. */
+static size_t sample_block(enum kj_compressor c, uint8_t **out, uint64_t *sum)
+{
+	static struct kj_run runs[] = {
+		{ 0x100, 2, KJ_RUN_DATA }, { 0x102, 5, KJ_RUN_ZERO },
+		{ 0x200, 1, KJ_RUN_DATA },
+	};
+	static uint8_t data[3 * 4096];
+	struct kj_block b = { 7, runs, 3, data, sizeof(data) };
+	size_t len = 0;
+
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 7 + i / 4096);
+	*out = calloc(1, kj_block_bound(3, sizeof(data)));
+	kj_block_encode(&b, c, 1, *out, &len, sum);
+	return len;
+}
+
+TEST(image_block_round_trip)
+{
+	enum kj_compressor cs[] = { KJ_COMPRESS_NONE, KJ_COMPRESS_LZ4, KJ_COMPRESS_ZSTD };
+
+	for (size_t k = 0; k < KJ_ARRAY_SIZE(cs); k++) {
+		struct kj_block_head h;
+		enum kj_image_fault f;
+		struct kj_run *runs;
+		uint8_t *buf, *data;
+		uint64_t sum;
+		size_t len = sample_block(cs[k], &buf, &sum);
+
+		CHECK(len && len % 4096 == 0);
+		CHECK_INT(kj_block_head_decode(buf, &h, &f), 0);
+		CHECK_U64(h.seq, 7);
+		CHECK_U64(h.checksum, sum);
+		CHECK_INT(h.block_len, len);
+		CHECK_INT(kj_block_decode(buf, &h, cs[k], &runs, &data, &f), 0);
+		CHECK_INT(runs[1].count, 5);
+		CHECK_INT(runs[1].kind, KJ_RUN_ZERO);
+		CHECK_INT(data[4096 * 2 + 5], (uint8_t)((4096 * 2 + 5) * 7 + 2));
+		free(runs);
+		free(data);
+		free(buf);
+	}
+}
+
+static enum kj_image_fault decode_fault(uint8_t *buf)
+{
+	struct kj_block_head h;
+	enum kj_image_fault f = KJ_IMG_OK;
+	struct kj_run *runs;
+	uint8_t *data;
+
+	if (kj_block_head_decode(buf, &h, &f))
+		return f;
+	if (!kj_block_decode(buf, &h, KJ_COMPRESS_LZ4, &runs, &data, &f)) {
+		free(runs);
+		free(data);
+	}
+	return f;
+}
+
+/* Re-seal a damaged block, so the damage reaches the checks behind the
+ * checksum. */
+static void reseal(uint8_t *buf)
+{
+	uint32_t nruns = get_le32(buf + 0x10), comp = get_le32(buf + 0x18);
+
+	put_le64(buf + 0x20, kj_xxh3_2(buf, 0x20, buf + 0x28, nruns * 16u + comp));
+}
+
+TEST(image_block_corruptions)
+{
+	uint8_t *buf;
+	uint64_t sum;
+	size_t len = sample_block(KJ_COMPRESS_LZ4, &buf, &sum);
+
+	buf[0x60] ^= 1;				/* page data */
+	CHECK_INT(decode_fault(buf), KJ_IMG_BAD_BLOCK_CHECKSUM);
+	buf[0x60] ^= 1;
+	buf[0x00] = 'X';
+	CHECK_INT(decode_fault(buf), KJ_IMG_BAD_BLOCK_MAGIC);
+	buf[0x00] = 'K';
+	put_le32(buf + 0x1c, (uint32_t)len + 4096);	/* block_len */
+	CHECK_INT(decode_fault(buf), KJ_IMG_BAD_BLOCK_LEN);
+	put_le32(buf + 0x1c, (uint32_t)len);
+	put_le32(buf + 0x28 + 16 + 12, 7);	/* a run of unknown kind */
+	reseal(buf);
+	CHECK_INT(decode_fault(buf), KJ_IMG_BAD_RUNS);
+	put_le32(buf + 0x28 + 16 + 12, KJ_RUN_ZERO);
+	put_le64(buf + 0x28 + 32, 0x101);	/* runs overlap */
+	reseal(buf);
+	CHECK_INT(decode_fault(buf), KJ_IMG_BAD_RUNS);
+	put_le64(buf + 0x28 + 32, 0x200);
+	put_le32(buf + 0x28 + 8, 3);		/* 3 data pages, raw_len says 2+1 */
+	put_le32(buf + 0x28 + 16, 0x103);
+	reseal(buf);
+	CHECK_INT(decode_fault(buf), KJ_IMG_BAD_RUNS);
+	put_le32(buf + 0x28 + 8, 2);
+	put_le32(buf + 0x28 + 16, 0x102);
+	memset(buf + 0x28 + 48, 0xff, 16);	/* the LZ4 stream's first tokens */
+	reseal(buf);
+	CHECK_INT(decode_fault(buf), KJ_IMG_BAD_DATA);
+	free(buf);
+}
