@@ -80,7 +80,7 @@ $(O)/lib/purgatory_blob.o: lib/purgatory_blob.S $(O)/purgatory/purgatory.bin
 $(O)/libkjump.a: $(LIB_OBJS)
 	$(call say,AR,$@)$(AR) rcs $@ $^
 
-LIBS := -Wl,-Bstatic -llz4 -lzstd -lxxhash -Wl,-Bdynamic -lpthread
+LIBS := -llz4 -lzstd -lxxhash -lpthread
 
 $(O)/kjump: $(TOOL_OBJS) $(O)/libkjump.a
 	$(call say,LD,$@)$(CC) $(LDFLAGS_STATIC) -o $@ $^ $(LIBS)

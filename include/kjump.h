@@ -452,4 +452,77 @@ int kj_block_decode(const uint8_t *buf, const struct kj_block_head *h,
 		    enum kj_compressor c, struct kj_run **runs, uint8_t **data,
 		    enum kj_image_fault *fault);
 
+/* ---- Image files -------------------------------------------------------- */
+
+struct kj_image;
+
+/* Opens an image (file or block device) and checks its header. On a bad
+ * header returns -EBADMSG with err filled. */
+int kj_image_open(const char *path, struct kj_image **img,
+		  struct kj_image_error *err);
+void kj_image_close(struct kj_image *img);
+const struct kj_image_header *kj_image_get_header(const struct kj_image *img);
+uint64_t kj_image_size(const struct kj_image *img);
+
+/* Called for each block, in order, once it has been checked. */
+typedef int (*kj_block_fn)(void *ctx, const struct kj_block *b);
+
+/*
+ * Checks the whole image: complete flag, every block (sequence, length,
+ * checksum, runs inside A's RAM and outside the excluded ranges, data that
+ * decompresses), the trailer, and that everything adds up to the header.
+ * fn (may be NULL) sees each good block. Returns 0, -EBADMSG with err
+ * filled, or what fn returned.
+ */
+int kj_image_verify(struct kj_image *img, kj_block_fn fn, void *ctx,
+		    struct kj_image_error *err);
+
+struct kj_image_writer;
+
+/* Starts an image at path (a block device, or a file it creates). Writes a
+ * header without the complete flag first. h->flags and the counts are
+ * filled in by kj_image_writer_finish(). */
+int kj_image_writer_open(const char *path, const struct kj_image_header *h,
+			 struct kj_image_writer **w);
+/* Appends one encoded block (from kj_block_encode()). */
+int kj_image_writer_append(struct kj_image_writer *w, const uint8_t *buf,
+			   size_t len, uint64_t checksum, uint32_t data_pages,
+			   uint32_t zero_pages);
+/* Writes the trailer, syncs, then writes the header with the complete flag
+ * and the page counts, and syncs again. pages_free is the caller's count. */
+int kj_image_writer_finish(struct kj_image_writer *w, uint64_t pages_free);
+/* Closes; without a finish the image stays incomplete. */
+void kj_image_writer_close(struct kj_image_writer *w);
+uint64_t kj_image_writer_bytes(const struct kj_image_writer *w);
+
+/* ---- Saving ----------------------------------------------------------- */
+
+struct kj_save_opts {
+	enum kj_compressor compressor;
+	int level;
+	unsigned int threads;		/* compression threads, >= 1 */
+	/* Pages for which is_free() is true are left out (NULL: none). */
+	bool (*is_free)(void *free_ctx, uint64_t pfn);
+	void *free_ctx;
+	/* Called after each block is handed on, from the calling thread. */
+	void (*progress)(void *ctx, uint64_t pages_done, uint64_t pages_total,
+			 uint64_t bytes_written);
+	void *ctx;
+};
+
+struct kj_save_stats {
+	uint64_t pages_ram, pages_saved, pages_zero, pages_free;
+	uint64_t bytes;			/* image bytes written */
+};
+
+/*
+ * Saves the memory the core describes into an image at dest, with h's
+ * identity fields (uuid, created, compressor, reentry, kernel, maps). The
+ * image is complete only if this returns 0; on any error it is left
+ * incomplete, which every reader refuses.
+ */
+int kj_save(const struct kj_vmcore *vc, const char *dest,
+	    const struct kj_image_header *h, const struct kj_save_opts *o,
+	    struct kj_save_stats *st);
+
 #endif /* KJUMP_H */

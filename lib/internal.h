@@ -19,6 +19,10 @@ static inline uint64_t kj_page_up(uint64_t x)
 	return (x + KJ_PAGE_SIZE - 1) & ~(uint64_t)(KJ_PAGE_SIZE - 1);
 }
 
+/* pread()/pwrite() all of len bytes; -ENODATA past the end of a file. */
+int kj_pread_all(int fd, void *buf, size_t len, uint64_t off);
+int kj_pwrite_all(int fd, const void *buf, size_t len, uint64_t off);
+
 /* Reads a whole small file (procfs, sysfs) into a NUL-terminated buffer. */
 int kj_read_text(const char *path, char **text, size_t *len);
 
@@ -31,6 +35,9 @@ bool kj_range_within(const struct kj_range *inner, const struct kj_range *r,
 /* How many bytes the ELF header and program headers take, from the ELF
  * header alone. */
 int kj_elfcore_headers_size(const void *ehdr, size_t len, size_t *size);
+
+/* The open file behind a core, for mmap. */
+int kj_vmcore_fd(const struct kj_vmcore *vc);
 
 static inline uint64_t kj_align_up(uint64_t x, uint64_t a)
 {

@@ -20,31 +20,12 @@ struct kj_vmcore {
 	char *vmcoreinfo;
 };
 
-static int pread_all(int fd, void *buf, size_t len, uint64_t off)
-{
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t r = pread(fd, (char *)buf + done, len - done,
-				  (off_t)(off + done));
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -errno;
-		if (r == 0)
-			return -EIO;
-		done += (size_t)r;
-	}
-	return 0;
-}
-
 static int read_headers(struct kj_vmcore *vc)
 {
 	uint8_t ehdr[64];
 	size_t size;
 	void *buf;
-	int err = pread_all(vc->fd, ehdr, sizeof(ehdr), 0);
+	int err = kj_pread_all(vc->fd, ehdr, sizeof(ehdr), 0);
 
 	if (!err)
 		err = kj_elfcore_headers_size(ehdr, sizeof(ehdr), &size);
@@ -53,7 +34,7 @@ static int read_headers(struct kj_vmcore *vc)
 	buf = malloc(size);
 	if (!buf)
 		return -ENOMEM;
-	err = pread_all(vc->fd, buf, size, 0);
+	err = kj_pread_all(vc->fd, buf, size, 0);
 	if (!err)
 		err = kj_elfcore_parse(buf, size, &vc->ph, &vc->nph);
 	free(buf);
@@ -90,7 +71,7 @@ static void read_vmcoreinfo(struct kj_vmcore *vc)
 		if (ph->type != KJ_PT_NOTE || ph->filesz > (1u << 20))
 			continue;
 		buf = malloc(ph->filesz ? ph->filesz : 1);
-		if (buf && !pread_all(vc->fd, buf, ph->filesz, ph->offset))
+		if (buf && !kj_pread_all(vc->fd, buf, ph->filesz, ph->offset))
 			vc->vmcoreinfo = find_vmcoreinfo(buf, ph->filesz);
 		free(buf);
 	}
@@ -162,7 +143,7 @@ int kj_vmcore_read(const struct kj_vmcore *vc, uint64_t paddr, void *buf,
 			return -ENXIO;
 		in_load = ph->filesz - (paddr - ph->paddr);
 		chunk = len < in_load ? len : in_load;
-		err = pread_all(vc->fd, p, (size_t)chunk,
+		err = kj_pread_all(vc->fd, p, (size_t)chunk,
 				ph->offset + (paddr - ph->paddr));
 		if (err)
 			return err;
@@ -179,4 +160,9 @@ int kj_vmcore_vmcoreinfo(const struct kj_vmcore *vc, const char **text)
 		return -ENOENT;
 	*text = vc->vmcoreinfo;
 	return 0;
+}
+
+int kj_vmcore_fd(const struct kj_vmcore *vc)
+{
+	return vc->fd;
 }

@@ -20,6 +20,9 @@ static const struct command {
 	{ "unload", cmd_unload, "unload B" },
 	{ "status", cmd_status, "show the region, what is loaded, re-entry points" },
 	{ "vmcore", cmd_vmcore, "in B: show or read the caller's memory" },
+	{ "save", cmd_save, "in B: save the caller's memory into an image" },
+	{ "verify", cmd_verify, "check every checksum of an image" },
+	{ "info", cmd_info, "show an image's header" },
 	{ "call", cmd_call, "call a flat binary in physical mode and come back" },
 };
 

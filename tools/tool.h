@@ -61,5 +61,8 @@ int cmd_back(int argc, char **argv);
 int cmd_unload(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_vmcore(int argc, char **argv);
+int cmd_save(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_info(int argc, char **argv);
 
 #endif

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Reading and checking a whole image (doc/image-format.md). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "image.h"
+#include "le.h"
+
+#define T_MAGIC		"KJTRAIL1"
+#define T_NBLOCKS	0x08
+#define T_SAVED		0x10
+#define T_ZERO		0x18
+#define T_BLOCKS_SUM	0x20
+#define T_CHECKSUM	0x28
+
+struct kj_image {
+	int fd;
+	uint64_t size;
+	struct kj_image_header h;
+};
+
+/* Where a walk through the blocks is, and what it has counted. */
+struct walk {
+	uint64_t offset;
+	uint64_t next_pfn;
+	uint64_t saved, zero;
+	uint8_t *sums;			/* block checksums, 8 bytes each */
+};
+
+static int fail(struct kj_image_error *err, enum kj_image_fault f,
+		int64_t block, uint64_t offset)
+{
+	err->fault = f;
+	err->block = block;
+	err->offset = offset;
+	return -EBADMSG;
+}
+
+int kj_image_open(const char *path, struct kj_image **out,
+		  struct kj_image_error *err)
+{
+	struct kj_image *img = calloc(1, sizeof(*img));
+	uint8_t *buf = malloc(KJ_IMAGE_HEADER_SIZE);
+	off_t end;
+	int r;
+
+	if (!img || !buf) {
+		free(img);
+		free(buf);
+		return -ENOMEM;
+	}
+	img->fd = open(path, O_RDONLY | O_CLOEXEC);
+	r = img->fd < 0 ? -errno : 0;
+	end = r ? 0 : lseek(img->fd, 0, SEEK_END);
+	img->size = end > 0 ? (uint64_t)end : 0;
+	if (!r && img->size < KJ_IMAGE_HEADER_SIZE)
+		r = fail(err, img->size ? KJ_IMG_TRUNCATED : KJ_IMG_BAD_MAGIC, -1, 0);
+	if (!r)
+		r = kj_pread_all(img->fd, buf, KJ_IMAGE_HEADER_SIZE, 0);
+	if (!r)
+		r = kj_image_header_decode(buf, KJ_IMAGE_HEADER_SIZE, &img->h, err);
+	free(buf);
+	if (r) {
+		kj_image_close(img);
+		return r;
+	}
+	*out = img;
+	return 0;
+}
+
+void kj_image_close(struct kj_image *img)
+{
+	if (!img)
+		return;
+	if (img->fd >= 0)
+		close(img->fd);
+	free(img);
+}
+
+const struct kj_image_header *kj_image_get_header(const struct kj_image *img)
+{
+	return &img->h;
+}
+
+uint64_t kj_image_size(const struct kj_image *img)
+{
+	return img->size;
+}
+
+/* A run must lie in one RAM range, outside every excluded range, after
+ * the previous run. */
+static bool run_ok(const struct kj_image_header *h, const struct kj_run *r,
+		   uint64_t next_pfn)
+{
+	struct kj_range pages = { r->pfn * KJ_PAGE_SIZE,
+				  (r->pfn + r->count) * KJ_PAGE_SIZE - 1 };
+
+	if (r->pfn < next_pfn || r->pfn > UINT64_MAX / KJ_PAGE_SIZE - r->count)
+		return false;
+	for (uint32_t i = 0; i < h->nexcluded; i++)
+		if (kj_ranges_overlap(&pages, &h->excluded[i]))
+			return false;
+	return kj_range_within(&pages, h->ram, h->nram);
+}
+
+static int check_runs(const struct kj_image_header *h, struct walk *w,
+		      const struct kj_run *runs, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		if (!run_ok(h, &runs[i], w->next_pfn))
+			return -EBADMSG;
+		w->next_pfn = runs[i].pfn + runs[i].count;
+		if (runs[i].kind == KJ_RUN_DATA)
+			w->saved += runs[i].count;
+		else
+			w->zero += runs[i].count;
+	}
+	return 0;
+}
+
+/* Reads, checks and decodes block seq at w->offset, and hands it to fn. */
+static int walk_block(struct kj_image *img, struct walk *w, uint64_t seq,
+		      kj_block_fn fn, void *ctx, struct kj_image_error *err)
+{
+	uint8_t head[KJ_BLOCK_HEAD_SIZE], *buf, *data = NULL;
+	struct kj_block_head bh;
+	enum kj_image_fault f = KJ_IMG_OK;
+	struct kj_run *runs = NULL;
+	int r;
+
+	if (kj_pread_all(img->fd, head, sizeof(head), w->offset))
+		return fail(err, KJ_IMG_TRUNCATED, (int64_t)seq, w->offset);
+	if (kj_block_head_decode(head, &bh, &f))
+		return fail(err, f, (int64_t)seq, w->offset);
+	if (bh.seq != seq)
+		return fail(err, KJ_IMG_BAD_BLOCK_SEQ, (int64_t)seq, w->offset);
+	if (w->offset + bh.block_len > img->h.trailer_offset)
+		return fail(err, KJ_IMG_BAD_BLOCK_LEN, (int64_t)seq, w->offset);
+	buf = malloc(bh.block_len);
+	if (!buf)
+		return -ENOMEM;
+	r = kj_pread_all(img->fd, buf, bh.block_len, w->offset);
+	if (r)
+		r = fail(err, KJ_IMG_TRUNCATED, (int64_t)seq, w->offset);
+	if (!r && kj_block_decode(buf, &bh, img->h.compressor, &runs, &data, &f))
+		r = fail(err, f, (int64_t)seq, w->offset);
+	free(buf);
+	if (!r && check_runs(&img->h, w, runs, bh.nruns))
+		r = fail(err, KJ_IMG_BAD_RUNS, (int64_t)seq, w->offset);
+	if (!r && fn) {
+		struct kj_block b = { seq, runs, bh.nruns, data, bh.raw_len };
+
+		r = fn(ctx, &b);
+	}
+	put_le64(w->sums + seq * 8, bh.checksum);
+	w->offset += bh.block_len;
+	free(runs);
+	free(data);
+	return r;
+}
+
+static int check_trailer(struct kj_image *img, struct walk *w,
+			 struct kj_image_error *err)
+{
+	uint8_t t[T_CHECKSUM + 8];
+	const struct kj_image_header *h = &img->h;
+
+	if (w->offset != h->trailer_offset)
+		return fail(err, KJ_IMG_BAD_COUNTS, -1, w->offset);
+	if (kj_pread_all(img->fd, t, sizeof(t), w->offset))
+		return fail(err, KJ_IMG_TRUNCATED, -1, w->offset);
+	if (memcmp(t, T_MAGIC, 8) ||
+	    get_le64(t + T_CHECKSUM) != kj_xxh3(t, T_CHECKSUM) ||
+	    get_le64(t + T_NBLOCKS) != h->nblocks ||
+	    get_le64(t + T_SAVED) != h->pages_saved ||
+	    get_le64(t + T_ZERO) != h->pages_zero ||
+	    get_le64(t + T_BLOCKS_SUM) != kj_xxh3(w->sums, h->nblocks * 8))
+		return fail(err, KJ_IMG_BAD_TRAILER, -1, w->offset);
+	if (w->saved != h->pages_saved || w->zero != h->pages_zero)
+		return fail(err, KJ_IMG_BAD_COUNTS, -1, w->offset);
+	return 0;
+}
+
+int kj_image_verify(struct kj_image *img, kj_block_fn fn, void *ctx,
+		    struct kj_image_error *err)
+{
+	const struct kj_image_header *h = &img->h;
+	struct walk w = { .offset = KJ_IMAGE_HEADER_SIZE };
+	int r = 0;
+
+	if (!(h->flags & KJ_IMAGE_FLAG_COMPLETE))
+		return fail(err, KJ_IMG_INCOMPLETE, -1, 0);
+	if (h->trailer_offset > img->size ||
+	    img->size - h->trailer_offset < KJ_IMAGE_ALIGN)
+		return fail(err, KJ_IMG_TRUNCATED, -1, img->size);
+	if (h->nblocks > h->trailer_offset / KJ_IMAGE_ALIGN)
+		return fail(err, KJ_IMG_BAD_COUNTS, -1, 0);
+	w.sums = malloc(h->nblocks * 8 + 8);
+	if (!w.sums)
+		return -ENOMEM;
+	for (uint64_t i = 0; i < h->nblocks && !r; i++)
+		r = walk_block(img, &w, i, fn, ctx, err);
+	if (!r)
+		r = check_trailer(img, &w, err);
+	free(w.sums);
+	if (!r)
+		err->fault = KJ_IMG_OK;
+	return r;
+}

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Writing an image (doc/image-format.md). The header goes first without
+ * the complete flag, which also spoils any older image on the target;
+ * then the blocks and the trailer; a sync; then the header again, with
+ * the complete flag, and another sync. A writer that dies leaves an image
+ * that every reader refuses as incomplete.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "image.h"
+#include "le.h"
+
+struct kj_image_writer {
+	int fd;
+	uint64_t capacity;		/* 0: a file, which grows */
+	uint64_t offset;
+	struct kj_image_header h;
+	uint64_t saved, zero;
+	uint8_t *sums;
+	size_t sums_cap;
+	uint8_t *bounce;		/* aligned copy for O_DIRECT */
+	size_t bounce_cap;
+};
+
+/* O_DIRECT where the target takes it (block devices, most file systems);
+ * tmpfs does not, and gets ordinary writes and a sync. */
+static int open_target(const char *path, uint64_t *capacity)
+{
+	struct stat st;
+	int flags = O_WRONLY | O_CREAT | O_CLOEXEC;
+	int fd;
+
+	*capacity = 0;
+	if (!stat(path, &st) && S_ISREG(st.st_mode))
+		flags |= O_TRUNC;
+	fd = open(path, flags | O_DIRECT, 0600);
+	if (fd < 0 && errno == EINVAL)
+		fd = open(path, flags, 0600);
+	if (fd < 0)
+		return -errno;
+	if (!fstat(fd, &st) && S_ISBLK(st.st_mode)) {
+		off_t end = lseek(fd, 0, SEEK_END);
+
+		*capacity = end > 0 ? (uint64_t)end : 0;
+	}
+	return fd;
+}
+
+static int write_aligned(struct kj_image_writer *w, const uint8_t *buf,
+			 size_t len, uint64_t off)
+{
+	if ((uintptr_t)buf % KJ_IMAGE_ALIGN) {
+		if (len > w->bounce_cap) {
+			free(w->bounce);
+			w->bounce = NULL;
+			w->bounce_cap = 0;
+			if (posix_memalign((void **)&w->bounce, KJ_IMAGE_ALIGN, len))
+				return -ENOMEM;
+			w->bounce_cap = len;
+		}
+		memcpy(w->bounce, buf, len);
+		buf = w->bounce;
+	}
+	return kj_pwrite_all(w->fd, buf, len, off);
+}
+
+static int write_header(struct kj_image_writer *w)
+{
+	uint8_t *buf;
+	int err;
+
+	if (posix_memalign((void **)&buf, KJ_IMAGE_ALIGN, KJ_IMAGE_HEADER_SIZE))
+		return -ENOMEM;
+	memset(buf, 0, KJ_IMAGE_HEADER_SIZE);
+	err = kj_image_header_encode(&w->h, buf);
+	if (!err)
+		err = write_aligned(w, buf, KJ_IMAGE_HEADER_SIZE, 0);
+	free(buf);
+	return err;
+}
+
+int kj_image_writer_open(const char *path, const struct kj_image_header *h,
+			 struct kj_image_writer **out)
+{
+	struct kj_image_writer *w = calloc(1, sizeof(*w));
+	int err;
+
+	if (!w)
+		return -ENOMEM;
+	w->fd = open_target(path, &w->capacity);
+	if (w->fd < 0) {
+		err = w->fd;
+		free(w);
+		return err;
+	}
+	w->h = *h;
+	w->h.flags = 0;
+	w->h.pages_saved = w->h.pages_zero = w->h.pages_free = w->h.pages_ram = 0;
+	w->h.nblocks = w->h.trailer_offset = 0;
+	w->offset = KJ_IMAGE_HEADER_SIZE;
+	err = w->capacity && w->capacity < 2 * KJ_IMAGE_HEADER_SIZE ? -ENOSPC
+								     : write_header(w);
+	w->h = *h;
+	if (err) {
+		kj_image_writer_close(w);
+		return err;
+	}
+	*out = w;
+	return 0;
+}
+
+static int keep_sum(struct kj_image_writer *w, uint64_t sum)
+{
+	size_t need = (w->h.nblocks + 1) * 8;
+
+	if (need > w->sums_cap) {
+		size_t cap = w->sums_cap ? w->sums_cap * 2 : 4096;
+		uint8_t *p = realloc(w->sums, cap);
+
+		if (!p)
+			return -ENOMEM;
+		w->sums = p;
+		w->sums_cap = cap;
+	}
+	put_le64(w->sums + w->h.nblocks * 8, sum);
+	return 0;
+}
+
+int kj_image_writer_append(struct kj_image_writer *w, const uint8_t *buf,
+			   size_t len, uint64_t checksum, uint32_t data_pages,
+			   uint32_t zero_pages)
+{
+	int err;
+
+	if (w->capacity && w->offset + len + KJ_IMAGE_ALIGN > w->capacity)
+		return -ENOSPC;
+	err = keep_sum(w, checksum);
+	if (!err)
+		err = write_aligned(w, buf, len, w->offset);
+	if (err)
+		return err;
+	w->offset += len;
+	w->h.nblocks++;
+	w->saved += data_pages;
+	w->zero += zero_pages;
+	return 0;
+}
+
+static int write_trailer(struct kj_image_writer *w)
+{
+	uint8_t *t;
+	int err;
+
+	if (posix_memalign((void **)&t, KJ_IMAGE_ALIGN, KJ_IMAGE_ALIGN))
+		return -ENOMEM;
+	memset(t, 0, KJ_IMAGE_ALIGN);
+	memcpy(t, "KJTRAIL1", 8);
+	put_le64(t + 0x08, w->h.nblocks);
+	put_le64(t + 0x10, w->saved);
+	put_le64(t + 0x18, w->zero);
+	put_le64(t + 0x20, kj_xxh3(w->sums, w->h.nblocks * 8));
+	put_le64(t + 0x28, kj_xxh3(t, 0x28));
+	err = write_aligned(w, t, KJ_IMAGE_ALIGN, w->offset);
+	free(t);
+	return err;
+}
+
+int kj_image_writer_finish(struct kj_image_writer *w, uint64_t pages_free)
+{
+	int err;
+
+	if (w->capacity && w->offset + KJ_IMAGE_ALIGN > w->capacity)
+		return -ENOSPC;
+	err = write_trailer(w);
+	if (!err && fsync(w->fd))
+		err = -errno;
+	if (err)
+		return err;
+	w->h.flags = KJ_IMAGE_FLAG_COMPLETE;
+	w->h.pages_saved = w->saved;
+	w->h.pages_zero = w->zero;
+	w->h.pages_free = pages_free;
+	w->h.pages_ram = w->saved + w->zero + pages_free;
+	w->h.trailer_offset = w->offset;
+	err = write_header(w);
+	if (!err && fsync(w->fd))
+		err = -errno;
+	return err;
+}
+
+uint64_t kj_image_writer_bytes(const struct kj_image_writer *w)
+{
+	return w->offset + KJ_IMAGE_ALIGN;
+}
+
+void kj_image_writer_close(struct kj_image_writer *w)
+{
+	if (!w)
+		return;
+	close(w->fd);
+	free(w->sums);
+	free(w->bounce);
+	free(w);
+}

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* kjump verify and kjump info: reading images, on any machine. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "tool.h"
+
+/* Opens an image, saying what is wrong with its header if anything. */
+static int open_image(const char *path, struct kj_image **img)
+{
+	struct kj_image_error e;
+	int err = kj_image_open(path, img, &e);
+
+	if (err == -EBADMSG)
+		error("'%s': %s", path, kj_image_fault_str(e.fault));
+	else if (err)
+		error("cannot open '%s': %s", path, strerror(-err));
+	return err;
+}
+
+static void explain_fault(const char *path, const struct kj_image_error *e)
+{
+	if (e->fault == KJ_IMG_INCOMPLETE)
+		error("'%s' is incomplete: the save did not finish", path);
+	else if (e->block >= 0)
+		error("'%s': block %lld at byte %llu: %s", path,
+		      (long long)e->block, (unsigned long long)e->offset,
+		      kj_image_fault_str(e->fault));
+	else
+		error("'%s': at byte %llu: %s", path,
+		      (unsigned long long)e->offset, kj_image_fault_str(e->fault));
+}
+
+static int one_path(int argc, char **argv, const char *usage, bool *json)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
+
+	while ((c = next_option(argc, argv, opts)) != -1) {
+		if (c == 'h') {
+			fputs(usage, stdout);
+			return -1;
+		}
+		if (c == 'j' && json) {
+			*json = true;
+			continue;
+		}
+		bad_option(argv[0], c == 'j' ? '?' : c, argv[optind - 1]);
+		return EXIT_USAGE;
+	}
+	if (optind != argc - 1) {
+		error(optind == argc ? "no image given" : "too many arguments");
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+int cmd_verify(int argc, char **argv)
+{
+	struct kj_image_error e;
+	struct kj_image *img;
+	const struct kj_image_header *h;
+	int err, r = one_path(argc, argv,
+			      "usage: kjump verify IMAGE\n\n"
+			      "Checks every checksum of IMAGE (a file or a device): header, blocks,\n"
+			      "run tables, trailer. Exits 0 if all are good; otherwise names the\n"
+			      "first bad block and its byte offset and exits 1.\n", NULL);
+
+	if (r)
+		return r < 0 ? 0 : r;
+	if (open_image(argv[optind], &img))
+		return EXIT_FAILED;
+	err = kj_image_verify(img, NULL, NULL, &e);
+	h = kj_image_get_header(img);
+	if (err == -EBADMSG)
+		explain_fault(argv[optind], &e);
+	else if (err)
+		error("cannot read '%s': %s", argv[optind], strerror(-err));
+	else
+		note("'%s' is good: %llu blocks, %llu pages saved, %llu zero, %llu free%s",
+		     argv[optind], (unsigned long long)h->nblocks,
+		     (unsigned long long)h->pages_saved,
+		     (unsigned long long)h->pages_zero,
+		     (unsigned long long)h->pages_free,
+		     h->flags & KJ_IMAGE_FLAG_CONSUMED ? " (already resumed once)" : "");
+	kj_image_close(img);
+	return err ? EXIT_FAILED : 0;
+}
+
+static const char *state_of(const struct kj_image_header *h)
+{
+	if (!(h->flags & KJ_IMAGE_FLAG_COMPLETE))
+		return "incomplete";
+	return h->flags & KJ_IMAGE_FLAG_CONSUMED ? "consumed" : "complete";
+}
+
+static const char *compressor_name(uint16_t c)
+{
+	return c == KJ_COMPRESS_LZ4 ? "lz4" : c == KJ_COMPRESS_ZSTD ? "zstd" : "none";
+}
+
+static void format_uuid(const uint8_t *u, char *out)
+{
+	for (int i = 0, n = 0; i < 16; i++) {
+		n += sprintf(out + n, "%02x", u[i]);
+		if (i == 3 || i == 5 || i == 7 || i == 9)
+			out[n++] = '-';
+	}
+}
+
+static double ratio(const struct kj_image_header *h)
+{
+	uint64_t stored = h->trailer_offset > KJ_IMAGE_HEADER_SIZE
+			  ? h->trailer_offset - KJ_IMAGE_HEADER_SIZE : 0;
+
+	return stored ? (double)(h->pages_saved * KJ_PAGE_SIZE) / (double)stored : 0;
+}
+
+static void print_text(const char *path, const struct kj_image_header *h,
+		       const char *uuid, const char *when, uint64_t size)
+{
+	printf("image:        %s\n", path);
+	printf("state:        %s\n", state_of(h));
+	printf("uuid:         %s\n", uuid);
+	printf("created:      %s\n", when);
+	printf("kernel:       %s (build id %s)\n", h->osrelease,
+	       h->build_id[0] ? h->build_id : "unknown");
+	printf("re-entry:     0x%llx\n", (unsigned long long)h->reentry);
+	printf("compression:  %s (level %u)\n", compressor_name(h->compressor),
+	       h->level);
+	printf("ram:          %llu pages in %u ranges, %u ranges excluded\n",
+	       (unsigned long long)h->pages_ram, h->nram, h->nexcluded);
+	printf("pages:        %llu saved, %llu zero, %llu left out as free\n",
+	       (unsigned long long)h->pages_saved, (unsigned long long)h->pages_zero,
+	       (unsigned long long)h->pages_free);
+	printf("blocks:       %llu, %llu bytes on disk (of %llu)\n",
+	       (unsigned long long)h->nblocks,
+	       (unsigned long long)(h->trailer_offset + KJ_PAGE_SIZE),
+	       (unsigned long long)size);
+	printf("ratio:        %.2f\n", ratio(h));
+}
+
+static void print_json(const char *path, const struct kj_image_header *h,
+		       const char *uuid, const char *when)
+{
+	printf("{\"image\": \"%s\", \"state\": \"%s\", \"uuid\": \"%s\", "
+	       "\"created\": \"%s\", \"osrelease\": \"%s\", \"build_id\": \"%s\", "
+	       "\"reentry\": %llu, \"compressor\": \"%s\", \"level\": %u, "
+	       "\"pages_ram\": %llu, \"pages_saved\": %llu, \"pages_zero\": %llu, "
+	       "\"pages_free\": %llu, \"blocks\": %llu, \"bytes\": %llu, "
+	       "\"ratio\": %.3f}\n",
+	       path, state_of(h), uuid, when, h->osrelease, h->build_id,
+	       (unsigned long long)h->reentry, compressor_name(h->compressor),
+	       h->level, (unsigned long long)h->pages_ram,
+	       (unsigned long long)h->pages_saved, (unsigned long long)h->pages_zero,
+	       (unsigned long long)h->pages_free, (unsigned long long)h->nblocks,
+	       (unsigned long long)(h->trailer_offset + KJ_PAGE_SIZE), ratio(h));
+}
+
+int cmd_info(int argc, char **argv)
+{
+	const struct kj_image_header *h;
+	struct kj_image *img;
+	char uuid[40], when[40];
+	bool json = false;
+	time_t t;
+	int r = one_path(argc, argv,
+			 "usage: kjump info IMAGE [--json]\n\n"
+			 "Shows IMAGE's header: its state, the kernel it holds, page counts,\n"
+			 "compression. Checks the header only; 'kjump verify' checks it all.\n",
+			 &json);
+
+	if (r)
+		return r < 0 ? 0 : r;
+	if (open_image(argv[optind], &img))
+		return EXIT_FAILED;
+	h = kj_image_get_header(img);
+	format_uuid(h->uuid, uuid);
+	t = (time_t)h->created;
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", gmtime(&t));
+	if (json)
+		print_json(argv[optind], h, uuid, when);
+	else
+		print_text(argv[optind], h, uuid, when, kj_image_size(img));
+	kj_image_close(img);
+	return 0;
+}

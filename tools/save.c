@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* kjump save: in B, save the caller's memory into an image. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tool.h"
+
+#define VMCORE_PATH "/proc/vmcore"
+
+struct save_args {
+	const char *dest;
+	struct kj_save_opts o;
+	struct timespec t0;
+	double last_report;
+};
+
+static void save_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: kjump save --to DEST [--compress lz4|zstd[:LEVEL]] [--threads N]\n\n"
+		"In B: saves the memory of the kernel that started it, from /proc/vmcore,\n"
+		"into an image at DEST (a block device or a file): pages that were free\n"
+		"there are left out, zero pages recorded without data, the rest\n"
+		"compressed on every CPU, everything checksummed. The image is marked\n"
+		"complete only once all of it is on stable storage.\n\n"
+		"options:\n"
+		"  --to DEST           where the image goes\n"
+		"  --compress ALG      lz4 (default), zstd, zstd:LEVEL, none\n"
+		"  --threads N         compression threads (default: online CPUs)\n"
+		"  -h, --help          show this help\n");
+}
+
+static int parse_compress(const char *arg, struct kj_save_opts *o)
+{
+	char *end;
+
+	if (!strcmp(arg, "lz4")) {
+		o->compressor = KJ_COMPRESS_LZ4;
+		o->level = 1;
+	} else if (!strcmp(arg, "none")) {
+		o->compressor = KJ_COMPRESS_NONE;
+		o->level = 0;
+	} else if (!strncmp(arg, "zstd", 4) && (!arg[4] || arg[4] == ':')) {
+		o->compressor = KJ_COMPRESS_ZSTD;
+		o->level = arg[4] ? (int)strtol(arg + 5, &end, 10) : 1;
+		if (arg[4] && (*end || end == arg + 5 || o->level < 1 || o->level > 19))
+			return -EINVAL;
+	} else {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int parse_save_args(int argc, char **argv, struct save_args *a)
+{
+	static const struct option opts[] = {
+		{ "to", required_argument, NULL, 't' },
+		{ "compress", required_argument, NULL, 'c' },
+		{ "threads", required_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	uint64_t n;
+	int c;
+
+	a->o.compressor = KJ_COMPRESS_LZ4;
+	a->o.level = 1;
+	a->o.threads = (unsigned int)sysconf(_SC_NPROCESSORS_ONLN);
+	while ((c = next_option(argc, argv, opts)) != -1) {
+		switch (c) {
+		case 't': a->dest = optarg; break;
+		case 'c':
+			if (parse_compress(optarg, &a->o)) {
+				error("unknown compression '%s'", optarg);
+				hint("use lz4, zstd, zstd:LEVEL (1 to 19) or none");
+				return EXIT_USAGE;
+			}
+			break;
+		case 'j':
+			if (parse_u64(optarg, &n) || !n || n > 256) {
+				error("bad thread count '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			a->o.threads = (unsigned int)n;
+			break;
+		case 'h': save_usage(stdout); return -1;
+		default:
+			bad_option("save", c, argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (!a->dest || optind != argc) {
+		error(a->dest ? "unexpected argument '%s'" : "no --to DEST given",
+		      argv[optind]);
+		save_usage(stderr);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+static void progress(void *ctx, uint64_t done, uint64_t total, uint64_t bytes)
+{
+	struct save_args *a = ctx;
+	double t = seconds_since(&a->t0);
+	double mbs = t > 0 ? (double)done * KJ_PAGE_SIZE / 1e6 / t : 0;
+
+	if (!isatty(STDERR_FILENO) || t - a->last_report < 0.5)
+		return;
+	a->last_report = t;
+	fprintf(stderr, "\rkjump: saving: %3.0f%% of %llu MiB, %.0f MB/s, %llu MiB written, ETA %.0f s  ",
+		total ? 100.0 * (double)done / (double)total : 100.0,
+		(unsigned long long)(total * KJ_PAGE_SIZE >> 20), mbs,
+		(unsigned long long)(bytes >> 20),
+		mbs > 0 ? (double)(total - done) * KJ_PAGE_SIZE / 1e6 / mbs : 0);
+}
+
+/* VMCOREINFO's value for KEY, copied into out. */
+static void vmcoreinfo_value(const char *info, const char *key, char *out,
+			     size_t size)
+{
+	const char *p = strstr(info, key);
+
+	out[0] = '\0';
+	if (p)
+		snprintf(out, size, "%.*s", (int)strcspn(p + strlen(key), "\n"),
+			 p + strlen(key));
+}
+
+/* The RAM the image describes: the core's PT_LOADs, whole pages only.
+ * The excluded ranges: this kernel's own RAM (the region, low memory). */
+static int image_maps(const struct kj_vmcore *vc, struct kj_image_header *h)
+{
+	struct kj_iomem *iomem;
+	int err;
+
+	for (size_t i = 0; i < kj_vmcore_phdr_count(vc); i++) {
+		const struct kj_elf_phdr *ph = kj_vmcore_phdr(vc, i);
+		uint64_t start = (ph->paddr + KJ_PAGE_SIZE - 1) & ~(uint64_t)(KJ_PAGE_SIZE - 1);
+		uint64_t end = (ph->paddr + ph->filesz) & ~(uint64_t)(KJ_PAGE_SIZE - 1);
+
+		if (ph->type != KJ_PT_LOAD || start >= end)
+			continue;
+		if (h->nram == KJ_IMAGE_MAP_MAX)
+			return -E2BIG;
+		h->ram[h->nram].start = start;
+		h->ram[h->nram++].end = end - 1;
+	}
+	err = kj_iomem_read("/proc/iomem", &iomem, NULL);
+	if (err)
+		return err;
+	for (size_t i = 0; i < kj_iomem_count(iomem) && !err; i++) {
+		const struct kj_iomem_entry *e = kj_iomem_get(iomem, i);
+
+		if (e->depth || strcmp(e->name, "System RAM"))
+			continue;
+		if (h->nexcluded == KJ_IMAGE_MAP_MAX)
+			err = -E2BIG;
+		else
+			h->excluded[h->nexcluded++] = e->range;
+	}
+	kj_iomem_free(iomem);
+	return err;
+}
+
+/* The image's identity: who A is, and what B may not restore over. */
+static int fill_header(const struct kj_vmcore *vc, struct kj_image_header *h,
+		       const struct kj_save_opts *o)
+{
+	const char *info = "";
+	int err;
+
+	memset(h, 0, sizeof(*h));
+	if (getrandom(h->uuid, 16, 0) != 16)
+		return -EIO;
+	h->uuid[6] = (h->uuid[6] & 0x0f) | 0x40;
+	h->uuid[8] = (h->uuid[8] & 0x3f) | 0x80;
+	h->created = (uint64_t)time(NULL);
+	h->compressor = (uint16_t)o->compressor;
+	h->level = (uint16_t)o->level;
+	if (own_jump_back_entry(&h->reentry))
+		h->reentry = 0;
+	if (kj_vmcore_vmcoreinfo(vc, &info))
+		info = "";
+	vmcoreinfo_value(info, "OSRELEASE=", h->osrelease, sizeof(h->osrelease));
+	vmcoreinfo_value(info, "BUILD-ID=", h->build_id, sizeof(h->build_id));
+	err = image_maps(vc, h);
+	return err;
+}
+
+static void report(const struct save_args *a, const struct kj_save_stats *st)
+{
+	double t = seconds_since(&a->t0);
+	double ram_mb = (double)st->pages_ram * KJ_PAGE_SIZE / 1e6;
+
+	if (isatty(STDERR_FILENO))
+		fputc('\n', stderr);
+	note("saved '%s': %llu pages of RAM: %llu saved, %llu zero, %llu left out as free",
+	     a->dest, (unsigned long long)st->pages_ram,
+	     (unsigned long long)st->pages_saved, (unsigned long long)st->pages_zero,
+	     (unsigned long long)st->pages_free);
+	note("%llu bytes in %.2f s, %.0f MB/s of RAM, %u threads",
+	     (unsigned long long)st->bytes, t, t > 0 ? ram_mb / t : 0, a->o.threads);
+}
+
+static void explain_save_error(const struct save_args *a, int err,
+			       const struct kj_save_stats *st)
+{
+	if (err == -ENOSPC)
+		error("'%s' is too small for the image (%llu bytes written); it is left incomplete",
+		      a->dest, (unsigned long long)st->bytes);
+	else
+		error("the save to '%s' failed: %s; the image is left incomplete",
+		      a->dest, strerror(-err));
+}
+
+int cmd_save(int argc, char **argv)
+{
+	struct save_args a = { 0 };
+	struct kj_image_header h;
+	struct kj_save_stats st;
+	struct kj_vmcore *vc;
+	int err, r = parse_save_args(argc, argv, &a);
+
+	if (r)
+		return r < 0 ? 0 : r;
+	err = kj_vmcore_open(VMCORE_PATH, &vc);
+	if (err) {
+		error("cannot open %s: %s", VMCORE_PATH, strerror(-err));
+		hint("run 'kjump save' in the kernel that 'kjump load' started");
+		return EXIT_FAILED;
+	}
+	err = fill_header(vc, &h, &a.o);
+	if (err) {
+		error("cannot describe the image: %s", strerror(-err));
+		kj_vmcore_close(vc);
+		return EXIT_FAILED;
+	}
+	note("saving %s into '%s' (%s, %u threads); the free-page filter is not in this version: every page is saved",
+	     VMCORE_PATH, a.dest,
+	     a.o.compressor == KJ_COMPRESS_ZSTD ? "zstd" :
+	     a.o.compressor == KJ_COMPRESS_LZ4 ? "lz4" : "no compression",
+	     a.o.threads);
+	a.o.progress = progress;
+	a.o.ctx = &a;
+	start_clock(&a.t0);
+	err = kj_save(vc, a.dest, &h, &a.o, &st);
+	kj_vmcore_close(vc);
+	if (err) {
+		explain_save_error(&a, err, &st);
+		return EXIT_FAILED;
+	}
+	report(&a, &st);
+	return 0;
+}
