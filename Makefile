@@ -97,10 +97,16 @@ $(O)/workload/%: tests/vm/workload/%.c | deps
 $(O)/unit-tests: $(UNIT_OBJS) $(O)/libkjump.a
 	$(call say,LD,$@)$(CC) -o $@ $^ $(LIBS)
 
+# Helpers for the shell-level tests: a core file maker, an image damager.
+TEST_TOOLS := $(O)/tests/mkcore $(O)/tests/imgcorrupt
+$(O)/tests/%: tests/tools/%.c $(O)/libkjump.a
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)$(CC) $(CFLAGS) -Ilib -o $@ $< $(O)/libkjump.a $(LIBS)
+
 # Tests can reach into lib/ for its private headers.
 $(UNIT_OBJS): CFLAGS += -Ilib
 
-check-unit: all $(O)/unit-tests
+check-unit: all $(O)/unit-tests $(TEST_TOOLS)
 	tests/unit/run
 
 check-vm: all

@@ -302,6 +302,10 @@ struct kj_elf_phdr {
 int kj_elfcore_parse(const void *buf, size_t len, struct kj_elf_phdr **phdrs,
 		     size_t *nphdrs);
 
+/* Writes the ELF note for a VMCOREINFO text into buf; its length, or 0
+ * if it does not fit in cap. */
+size_t kj_vmcoreinfo_note(const char *text, uint8_t *buf, size_t cap);
+
 struct kj_vmcore;
 
 int kj_vmcore_open(const char *path, struct kj_vmcore **out);
@@ -335,6 +339,7 @@ int kj_jump_back_load(const struct kj_vmcore *vc, uint64_t entry);
 #define KJ_IMAGE_FLAG_COMPLETE	(1u << 0)
 #define KJ_IMAGE_FLAG_CONSUMED	(1u << 1)
 #define KJ_IMAGE_MAP_MAX	200	/* RAM + excluded entries in a header */
+#define KJ_IMAGE_NOTE_MAX	8192	/* the VMCOREINFO note after the header */
 
 enum kj_compressor {
 	KJ_COMPRESS_NONE = 0,
@@ -364,6 +369,7 @@ enum kj_image_fault {
 	KJ_IMG_BAD_DATA,		/* does not decompress to raw_len */
 	KJ_IMG_BAD_TRAILER,
 	KJ_IMG_BAD_COUNTS,		/* blocks do not add up to the header */
+	KJ_IMG_BAD_NOTE,
 };
 
 /* Where a fault was found: which block (or -1) and at which byte. */
@@ -394,7 +400,14 @@ struct kj_image_header {
 	uint32_t nram;
 	struct kj_range excluded[KJ_IMAGE_MAP_MAX];
 	uint32_t nexcluded;
+	uint64_t page_offset;
+	uint32_t note_len;
+	uint64_t note_checksum;		/* filled in by the encoder */
+	uint8_t note[KJ_IMAGE_NOTE_MAX];	/* read by kj_image_open() */
 };
+
+/* Where the blocks start: after the header and the note area. */
+uint64_t kj_image_data_offset(const struct kj_image_header *h);
 
 /* Encodes h into a zeroed 4096-byte buf. -E2BIG if the maps do not fit. */
 int kj_image_header_encode(const struct kj_image_header *h, uint8_t *buf);
@@ -476,6 +489,10 @@ typedef int (*kj_block_fn)(void *ctx, const struct kj_block *b);
  */
 int kj_image_verify(struct kj_image *img, kj_block_fn fn, void *ctx,
 		    struct kj_image_error *err);
+
+/* Writes the image as an ELF core file at out (see lib/export.c). */
+int kj_image_export_elf(struct kj_image *img, const char *out,
+			struct kj_image_error *err);
 
 struct kj_image_writer;
 

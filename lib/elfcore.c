@@ -33,13 +33,14 @@ static void put_ehdr(uint8_t *p, size_t phnum)
 	put_le16(p + 0x38, (uint16_t)phnum);
 }
 
-static void put_phdr(uint8_t *p, uint32_t type, uint64_t addr, uint64_t size)
+static void put_phdr(uint8_t *p, uint32_t type, uint64_t offset,
+		     uint64_t paddr, uint64_t vaddr, uint64_t size)
 {
 	put_le32(p, type);
 	put_le32(p + 0x04, PF_RWX);
-	put_le64(p + 0x08, addr);		/* p_offset: old memory */
-	put_le64(p + 0x10, 0);			/* p_vaddr: not known here */
-	put_le64(p + 0x18, addr);		/* p_paddr */
+	put_le64(p + 0x08, offset);
+	put_le64(p + 0x10, vaddr);
+	put_le64(p + 0x18, paddr);
 	put_le64(p + 0x20, size);		/* p_filesz */
 	put_le64(p + 0x28, size);		/* p_memsz */
 	put_le64(p + 0x30, type == KJ_PT_LOAD ? KJ_PAGE_SIZE : 0);
@@ -59,10 +60,12 @@ int kj_elfcore_build(const struct kj_range *loads, size_t nloads,
 	if (!p)
 		return -ENOMEM;
 	put_ehdr(p, phnum);
-	put_phdr(p + EHDR_SIZE, KJ_PT_NOTE, note_addr, note_size);
+	/* For elfcorehdr=, p_offset is the physical address of old memory. */
+	put_phdr(p + EHDR_SIZE, KJ_PT_NOTE, note_addr, note_addr, 0, note_size);
 	for (size_t i = 0; i < nloads; i++)
 		put_phdr(p + EHDR_SIZE + (i + 1) * PHDR_SIZE, KJ_PT_LOAD,
-			 loads[i].start, kj_range_size(&loads[i]));
+			 loads[i].start, loads[i].start, 0,
+			 kj_range_size(&loads[i]));
 	*buf = p;
 	*len = size;
 	return 0;
@@ -134,5 +137,51 @@ int kj_elfcore_headers_size(const void *ehdr, size_t len, size_t *size)
 	if (end > (64u << 20))
 		return -EBADMSG;
 	*size = (size_t)end;
+	return 0;
+}
+
+size_t kj_vmcoreinfo_note(const char *text, uint8_t *buf, size_t cap)
+{
+	static const char name[] = "VMCOREINFO";
+	size_t desc = strlen(text);
+	size_t len = 12 + 12 + ((desc + 3) & ~(size_t)3);
+
+	if (len > cap)
+		return 0;
+	memset(buf, 0, len);
+	put_le32(buf, sizeof(name));
+	put_le32(buf + 4, (uint32_t)desc);
+	memcpy(buf + 12, name, sizeof(name));
+	memcpy(buf + 24, text, desc);
+	return len;
+}
+
+int kj_elfcore_build_file(const struct kj_range *loads, size_t nloads,
+			  size_t note_len, uint64_t page_offset, void **buf,
+			  size_t *len, uint64_t *data_start)
+{
+	size_t phnum = nloads + 1;
+	size_t size = EHDR_SIZE + phnum * PHDR_SIZE;
+	uint64_t off;
+	uint8_t *p;
+
+	if (phnum > PHNUM_MAX)
+		return -E2BIG;
+	p = calloc(1, size);
+	if (!p)
+		return -ENOMEM;
+	put_ehdr(p, phnum);
+	put_phdr(p + EHDR_SIZE, KJ_PT_NOTE, size, 0, 0, note_len);
+	off = kj_align_up(size + note_len, KJ_PAGE_SIZE);
+	*data_start = off;
+	for (size_t i = 0; i < nloads; i++) {
+		uint64_t n = kj_range_size(&loads[i]);
+
+		put_phdr(p + EHDR_SIZE + (i + 1) * PHDR_SIZE, KJ_PT_LOAD, off,
+			 loads[i].start, page_offset ? page_offset + loads[i].start : 0, n);
+		off += n;
+	}
+	*buf = p;
+	*len = size;
 	return 0;
 }

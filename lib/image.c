@@ -29,7 +29,12 @@
 #define H_BUILD_ID	0x0b8
 #define H_NRAM		0x0f8
 #define H_NEXCLUDED	0x0fc
-#define H_MAPS		0x100
+#define H_NOTE_LEN	0x100
+#define H_RESERVED3	0x104
+#define H_NOTE_SUM	0x108
+#define H_PAGE_OFFSET	0x110
+#define H_RESERVED4	0x118
+#define H_MAPS		0x120
 
 #define MAGIC "KJUMPIMG"
 #define KNOWN_FLAGS (KJ_IMAGE_FLAG_COMPLETE | KJ_IMAGE_FLAG_CONSUMED)
@@ -57,6 +62,7 @@ const char *kj_image_fault_str(enum kj_image_fault fault)
 		[KJ_IMG_BAD_DATA] = "page data does not decompress",
 		[KJ_IMG_BAD_TRAILER] = "bad or missing trailer",
 		[KJ_IMG_BAD_COUNTS] = "blocks do not add up to the header",
+		[KJ_IMG_BAD_NOTE] = "bad VMCOREINFO note area",
 	};
 
 	return fault < KJ_ARRAY_SIZE(str) && str[fault] ? str[fault] : "unknown fault";
@@ -87,7 +93,8 @@ int kj_image_header_encode(const struct kj_image_header *h, uint8_t *buf)
 	uint32_t len;
 
 	if (h->nram > KJ_IMAGE_MAP_MAX || h->nexcluded > KJ_IMAGE_MAP_MAX ||
-	    header_len(h->nram, h->nexcluded) > KJ_IMAGE_HEADER_SIZE)
+	    header_len(h->nram, h->nexcluded) > KJ_IMAGE_HEADER_SIZE ||
+	    h->note_len > KJ_IMAGE_NOTE_MAX)
 		return -E2BIG;
 	len = header_len(h->nram, h->nexcluded);
 	memcpy(buf + H_MAGIC, MAGIC, 8);
@@ -111,6 +118,9 @@ int kj_image_header_encode(const struct kj_image_header *h, uint8_t *buf)
 	put_str(buf + H_BUILD_ID, h->build_id, 64);
 	put_le32(buf + H_NRAM, h->nram);
 	put_le32(buf + H_NEXCLUDED, h->nexcluded);
+	put_le32(buf + H_NOTE_LEN, h->note_len);
+	put_le64(buf + H_NOTE_SUM, kj_xxh3(h->note, h->note_len));
+	put_le64(buf + H_PAGE_OFFSET, h->page_offset);
 	put_ranges(buf + H_MAPS, h->ram, h->nram);
 	put_ranges(buf + H_MAPS + 16 * h->nram, h->excluded, h->nexcluded);
 	put_le64(buf + len - 8, kj_xxh3(buf, len - 8));
@@ -134,7 +144,8 @@ static enum kj_image_fault check_frame(const uint8_t *buf, size_t len)
 		return KJ_IMG_BAD_HEADER_CHECKSUM;
 	if (get_le32(buf + H_FLAGS) & ~KNOWN_FLAGS)
 		return KJ_IMG_BAD_FLAGS;
-	if (get_le32(buf + H_RESERVED1) || get_le32(buf + H_RESERVED2))
+	if (get_le32(buf + H_RESERVED1) || get_le32(buf + H_RESERVED2) ||
+	    get_le32(buf + H_RESERVED3) || get_le64(buf + H_RESERVED4))
 		return KJ_IMG_BAD_RESERVED;
 	for (uint32_t i = hlen; i < KJ_IMAGE_HEADER_SIZE; i++)
 		if (buf[i])
@@ -196,12 +207,17 @@ static enum kj_image_fault get_fields(const uint8_t *buf,
 	h->trailer_offset = get_le64(buf + H_TRAILER);
 	get_str(h->osrelease, buf + H_OSRELEASE, 64);
 	get_str(h->build_id, buf + H_BUILD_ID, 64);
+	h->note_len = get_le32(buf + H_NOTE_LEN);
+	h->note_checksum = get_le64(buf + H_NOTE_SUM);
+	h->page_offset = get_le64(buf + H_PAGE_OFFSET);
+	if (h->note_len > KJ_IMAGE_NOTE_MAX)
+		return KJ_IMG_BAD_NOTE;
 	if (get_le32(buf + H_PAGE_SIZE) != KJ_PAGE_SIZE ||
 	    get_le32(buf + H_CHECKSUM_ALG) != KJ_CHECKSUM_XXH3 ||
 	    h->compressor > KJ_COMPRESS_ZSTD ||
 	    h->trailer_offset % KJ_IMAGE_ALIGN ||
 	    ((h->flags & KJ_IMAGE_FLAG_COMPLETE) &&
-	     h->trailer_offset < KJ_IMAGE_HEADER_SIZE) ||
+	     h->trailer_offset < kj_image_data_offset(h)) ||
 	    h->pages_saved + h->pages_zero + h->pages_free != h->pages_ram)
 		return KJ_IMG_BAD_FIELD;
 	return get_maps(buf, h);
@@ -219,4 +235,9 @@ int kj_image_header_decode(const uint8_t *buf, size_t len,
 	err->block = -1;
 	err->offset = 0;
 	return f == KJ_IMG_OK ? 0 : -EBADMSG;
+}
+
+uint64_t kj_image_data_offset(const struct kj_image_header *h)
+{
+	return KJ_IMAGE_HEADER_SIZE + kj_align_up(h->note_len, KJ_IMAGE_ALIGN);
 }

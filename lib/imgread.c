@@ -39,6 +39,31 @@ static int fail(struct kj_image_error *err, enum kj_image_fault f,
 	return -EBADMSG;
 }
 
+/* The note area: its checksum, and zero padding up to the blocks. */
+static int read_note(struct kj_image *img, struct kj_image_error *err)
+{
+	uint64_t area = kj_image_data_offset(&img->h) - KJ_IMAGE_HEADER_SIZE;
+	uint8_t *buf;
+	int r = 0;
+
+	if (!area)
+		return 0;
+	buf = malloc(area);
+	if (!buf)
+		return -ENOMEM;
+	if (kj_pread_all(img->fd, buf, area, KJ_IMAGE_HEADER_SIZE))
+		r = fail(err, KJ_IMG_TRUNCATED, -1, KJ_IMAGE_HEADER_SIZE);
+	else if (kj_xxh3(buf, img->h.note_len) != img->h.note_checksum)
+		r = fail(err, KJ_IMG_BAD_NOTE, -1, KJ_IMAGE_HEADER_SIZE);
+	for (uint64_t i = img->h.note_len; !r && i < area; i++)
+		if (buf[i])
+			r = fail(err, KJ_IMG_BAD_NOTE, -1, KJ_IMAGE_HEADER_SIZE + i);
+	if (!r)
+		memcpy(img->h.note, buf, img->h.note_len);
+	free(buf);
+	return r;
+}
+
 int kj_image_open(const char *path, struct kj_image **out,
 		  struct kj_image_error *err)
 {
@@ -63,6 +88,8 @@ int kj_image_open(const char *path, struct kj_image **out,
 	if (!r)
 		r = kj_image_header_decode(buf, KJ_IMAGE_HEADER_SIZE, &img->h, err);
 	free(buf);
+	if (!r)
+		r = read_note(img, err);
 	if (r) {
 		kj_image_close(img);
 		return r;
@@ -188,7 +215,7 @@ int kj_image_verify(struct kj_image *img, kj_block_fn fn, void *ctx,
 		    struct kj_image_error *err)
 {
 	const struct kj_image_header *h = &img->h;
-	struct walk w = { .offset = KJ_IMAGE_HEADER_SIZE };
+	struct walk w = { .offset = kj_image_data_offset(h) };
 	int r = 0;
 
 	if (!(h->flags & KJ_IMAGE_FLAG_COMPLETE))

@@ -70,6 +70,23 @@ static int write_aligned(struct kj_image_writer *w, const uint8_t *buf,
 	return kj_pwrite_all(w->fd, buf, len, off);
 }
 
+static int write_note(struct kj_image_writer *w)
+{
+	uint64_t area = kj_image_data_offset(&w->h) - KJ_IMAGE_HEADER_SIZE;
+	uint8_t *buf;
+	int err;
+
+	if (!area)
+		return 0;
+	if (posix_memalign((void **)&buf, KJ_IMAGE_ALIGN, area))
+		return -ENOMEM;
+	memset(buf, 0, area);
+	memcpy(buf, w->h.note, w->h.note_len);
+	err = write_aligned(w, buf, area, KJ_IMAGE_HEADER_SIZE);
+	free(buf);
+	return err;
+}
+
 static int write_header(struct kj_image_writer *w)
 {
 	uint8_t *buf;
@@ -103,10 +120,12 @@ int kj_image_writer_open(const char *path, const struct kj_image_header *h,
 	w->h.flags = 0;
 	w->h.pages_saved = w->h.pages_zero = w->h.pages_free = w->h.pages_ram = 0;
 	w->h.nblocks = w->h.trailer_offset = 0;
-	w->offset = KJ_IMAGE_HEADER_SIZE;
-	err = w->capacity && w->capacity < 2 * KJ_IMAGE_HEADER_SIZE ? -ENOSPC
+	w->offset = kj_image_data_offset(h);
+	err = w->capacity && w->capacity < w->offset + KJ_IMAGE_ALIGN ? -ENOSPC
 								     : write_header(w);
 	w->h = *h;
+	if (!err)
+		err = write_note(w);
 	if (err) {
 		kj_image_writer_close(w);
 		return err;

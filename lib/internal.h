@@ -36,6 +36,12 @@ bool kj_range_within(const struct kj_range *inner, const struct kj_range *r,
  * header alone. */
 int kj_elfcore_headers_size(const void *ehdr, size_t len, size_t *size);
 
+/* ELF core headers for a core file: the note right after the program
+ * headers, each PT_LOAD's data at a file offset from *data_start on. */
+int kj_elfcore_build_file(const struct kj_range *loads, size_t nloads,
+			  size_t note_len, uint64_t page_offset, void **buf,
+			  size_t *len, uint64_t *data_start);
+
 /* The open file behind a core, for mmap. */
 int kj_vmcore_fd(const struct kj_vmcore *vc);
 

@@ -118,8 +118,8 @@ static void format_uuid(const uint8_t *u, char *out)
 
 static double ratio(const struct kj_image_header *h)
 {
-	uint64_t stored = h->trailer_offset > KJ_IMAGE_HEADER_SIZE
-			  ? h->trailer_offset - KJ_IMAGE_HEADER_SIZE : 0;
+	uint64_t start = kj_image_data_offset(h);
+	uint64_t stored = h->trailer_offset > start ? h->trailer_offset - start : 0;
 
 	return stored ? (double)(h->pages_saved * KJ_PAGE_SIZE) / (double)stored : 0;
 }
@@ -192,4 +192,51 @@ int cmd_info(int argc, char **argv)
 		print_text(argv[optind], h, uuid, when, kj_image_size(img));
 	kj_image_close(img);
 	return 0;
+}
+
+int cmd_export(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "elf", no_argument, NULL, 'e' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	static const char usage[] =
+		"usage: kjump export --elf IMAGE OUT\n\n"
+		"Writes IMAGE as an ELF core file OUT, as /proc/vmcore showed the saved\n"
+		"memory: pages left out as free come out as holes, and the VMCOREINFO\n"
+		"note is kept, so makedumpfile and crash can read it. The image is\n"
+		"verified on the way.\n";
+	struct kj_image_error e;
+	struct kj_image *img;
+	bool elf = false;
+	int c, err;
+
+	while ((c = next_option(argc, argv, opts)) != -1) {
+		if (c == 'h') {
+			fputs(usage, stdout);
+			return 0;
+		}
+		if (c != 'e') {
+			bad_option("export", c, argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+		elf = true;
+	}
+	if (!elf || optind != argc - 2) {
+		error(!elf ? "say which format: --elf" : "give IMAGE and OUT");
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+	if (open_image(argv[optind], &img))
+		return EXIT_FAILED;
+	err = kj_image_export_elf(img, argv[optind + 1], &e);
+	kj_image_close(img);
+	if (err == -EBADMSG)
+		explain_fault(argv[optind], &e);
+	else if (err)
+		error("cannot write '%s': %s", argv[optind + 1], strerror(-err));
+	else
+		note("wrote '%s'", argv[optind + 1]);
+	return err ? EXIT_FAILED : 0;
 }

@@ -23,6 +23,7 @@ static const struct command {
 	{ "save", cmd_save, "in B: save the caller's memory into an image" },
 	{ "verify", cmd_verify, "check every checksum of an image" },
 	{ "info", cmd_info, "show an image's header" },
+	{ "export", cmd_export, "write an image as an ELF core file" },
 	{ "call", cmd_call, "call a flat binary in physical mode and come back" },
 };
 

@@ -15,6 +15,7 @@
 
 struct save_args {
 	const char *dest;
+	const char *from;
 	struct kj_save_opts o;
 	struct timespec t0;
 	double last_report;
@@ -33,6 +34,7 @@ static void save_usage(FILE *f)
 		"  --to DEST           where the image goes\n"
 		"  --compress ALG      lz4 (default), zstd, zstd:LEVEL, none\n"
 		"  --threads N         compression threads (default: online CPUs)\n"
+		"  --from CORE         read an ELF core file instead of " VMCORE_PATH "\n"
 		"  -h, --help          show this help\n");
 }
 
@@ -63,6 +65,7 @@ static int parse_save_args(int argc, char **argv, struct save_args *a)
 		{ "to", required_argument, NULL, 't' },
 		{ "compress", required_argument, NULL, 'c' },
 		{ "threads", required_argument, NULL, 'j' },
+		{ "from", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -72,9 +75,11 @@ static int parse_save_args(int argc, char **argv, struct save_args *a)
 	a->o.compressor = KJ_COMPRESS_LZ4;
 	a->o.level = 1;
 	a->o.threads = (unsigned int)sysconf(_SC_NPROCESSORS_ONLN);
+	a->from = VMCORE_PATH;
 	while ((c = next_option(argc, argv, opts)) != -1) {
 		switch (c) {
 		case 't': a->dest = optarg; break;
+		case 'f': a->from = optarg; break;
 		case 'c':
 			if (parse_compress(optarg, &a->o)) {
 				error("unknown compression '%s'", optarg);
@@ -133,8 +138,10 @@ static void vmcoreinfo_value(const char *info, const char *key, char *out,
 }
 
 /* The RAM the image describes: the core's PT_LOADs, whole pages only.
- * The excluded ranges: this kernel's own RAM (the region, low memory). */
-static int image_maps(const struct kj_vmcore *vc, struct kj_image_header *h)
+ * The excluded ranges: this kernel's own RAM (the region, low memory),
+ * when the core is this kernel's /proc/vmcore. */
+static int image_maps(const struct kj_vmcore *vc, struct kj_image_header *h,
+		      bool own_core)
 {
 	struct kj_iomem *iomem;
 	int err;
@@ -151,6 +158,8 @@ static int image_maps(const struct kj_vmcore *vc, struct kj_image_header *h)
 		h->ram[h->nram].start = start;
 		h->ram[h->nram++].end = end - 1;
 	}
+	if (!own_core)
+		return 0;
 	err = kj_iomem_read("/proc/iomem", &iomem, NULL);
 	if (err)
 		return err;
@@ -170,7 +179,7 @@ static int image_maps(const struct kj_vmcore *vc, struct kj_image_header *h)
 
 /* The image's identity: who A is, and what B may not restore over. */
 static int fill_header(const struct kj_vmcore *vc, struct kj_image_header *h,
-		       const struct kj_save_opts *o)
+		       const struct kj_save_opts *o, bool own_core)
 {
 	const char *info = "";
 	int err;
@@ -189,7 +198,9 @@ static int fill_header(const struct kj_vmcore *vc, struct kj_image_header *h,
 		info = "";
 	vmcoreinfo_value(info, "OSRELEASE=", h->osrelease, sizeof(h->osrelease));
 	vmcoreinfo_value(info, "BUILD-ID=", h->build_id, sizeof(h->build_id));
-	err = image_maps(vc, h);
+	if (*info)
+		h->note_len = (uint32_t)kj_vmcoreinfo_note(info, h->note, sizeof(h->note));
+	err = image_maps(vc, h, own_core);
 	return err;
 }
 
@@ -229,20 +240,22 @@ int cmd_save(int argc, char **argv)
 
 	if (r)
 		return r < 0 ? 0 : r;
-	err = kj_vmcore_open(VMCORE_PATH, &vc);
+	err = kj_vmcore_open(a.from, &vc);
 	if (err) {
-		error("cannot open %s: %s", VMCORE_PATH, strerror(-err));
-		hint("run 'kjump save' in the kernel that 'kjump load' started");
+		error("cannot open '%s': %s", a.from,
+		      err == -ENOEXEC ? "not an x86_64 ELF core" : strerror(-err));
+		if (!strcmp(a.from, VMCORE_PATH))
+			hint("run 'kjump save' in the kernel that 'kjump load' started");
 		return EXIT_FAILED;
 	}
-	err = fill_header(vc, &h, &a.o);
+	err = fill_header(vc, &h, &a.o, !strcmp(a.from, VMCORE_PATH));
 	if (err) {
 		error("cannot describe the image: %s", strerror(-err));
 		kj_vmcore_close(vc);
 		return EXIT_FAILED;
 	}
 	note("saving %s into '%s' (%s, %u threads); the free-page filter is not in this version: every page is saved",
-	     VMCORE_PATH, a.dest,
+	     a.from, a.dest,
 	     a.o.compressor == KJ_COMPRESS_ZSTD ? "zstd" :
 	     a.o.compressor == KJ_COMPRESS_LZ4 ? "lz4" : "no compression",
 	     a.o.threads);

@@ -64,5 +64,6 @@ int cmd_vmcore(int argc, char **argv);
 int cmd_save(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_info(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 #endif

@@ -31,6 +31,9 @@ static void sample_header(struct kj_image_header *h)
 	h->nexcluded = 2;
 	h->excluded[0] = (struct kj_range){ 0x0, 0x9efff };
 	h->excluded[1] = (struct kj_range){ 0x37000000, 0x3effffff };
+	h->page_offset = 0xffff888000000000ull;
+	h->note_len = 24;
+	memcpy(h->note, "\x0b\0\0\0\x08\0\0\0\0\0\0\0VMCOREINFO\0\0", 24);
 }
 
 TEST(image_header_round_trip)
@@ -44,7 +47,10 @@ TEST(image_header_round_trip)
 	CHECK(!memcmp(buf, "KJUMPIMG", 8));
 	CHECK_INT(kj_image_header_decode(buf, sizeof(buf), &back, &err), 0);
 	CHECK_INT(err.fault, KJ_IMG_OK);
+	h.note_checksum = back.note_checksum;	/* the encoder computes it */
+	memset(h.note, 0, sizeof(h.note));	/* the note is not in the header */
 	CHECK(!memcmp(&h, &back, sizeof(h)));
+	CHECK_U64(kj_image_data_offset(&back), 8192);
 }
 
 /* Damage one byte (or field) of a good header; the fault it must give. */
@@ -65,7 +71,10 @@ static const struct {
 	{ 0x031, 0x20, KJ_IMG_BAD_FIELD, 1 },
 	{ 0x050, 0x01, KJ_IMG_BAD_FIELD, 1 },
 	{ 0x0f8, 0x05, KJ_IMG_BAD_MAP, 1 },
-	{ 0x117, 0xff, KJ_IMG_BAD_MAP, 1 },
+	{ 0x127, 0xff, KJ_IMG_BAD_MAP, 1 },
+	{ 0x101, 0x40, KJ_IMG_BAD_NOTE, 1 },
+	{ 0x104, 0x01, KJ_IMG_BAD_RESERVED, 1 },
+	{ 0x11f, 0x01, KJ_IMG_BAD_RESERVED, 1 },
 };
 
 TEST(image_header_corruptions)

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * imgcorrupt IMAGE WHERE: damages an image in one named place, resealing
+ * checksums where the damage must reach the checks behind them.
+ *   magic version header-checksum incomplete block-checksum runs truncate
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kjump.h"
+#include "le.h"
+
+uint64_t kj_xxh3(const void *buf, size_t len);
+uint64_t kj_xxh3_2(const void *a, size_t alen, const void *b, size_t blen);
+
+/* A block is at most 4 MiB of data plus its runs: 8 MiB is room enough. */
+static uint8_t hdr[4096], blk[8 << 20];
+
+static void reseal_header(void)
+{
+	uint32_t len = get_le32(hdr + 0x0c);
+
+	put_le64(hdr + len - 8, kj_xxh3(hdr, len - 8));
+}
+
+static void reseal_block(void)
+{
+	uint32_t nruns = get_le32(blk + 0x10), comp = get_le32(blk + 0x18);
+
+	put_le64(blk + 0x20, kj_xxh3_2(blk, 0x20, blk + 0x28, nruns * 16u + comp));
+}
+
+static int damage(const char *where, uint64_t data)
+{
+	if (!strcmp(where, "magic"))
+		hdr[0] = 'X';
+	else if (!strcmp(where, "version"))
+		hdr[8] = 2;
+	else if (!strcmp(where, "header-checksum"))
+		hdr[0x78] ^= 1;
+	else if (!strcmp(where, "incomplete")) {
+		hdr[0x10] &= (uint8_t)~KJ_IMAGE_FLAG_COMPLETE;
+		reseal_header();
+	} else if (!strcmp(where, "block-checksum"))
+		blk[0x28 + 16 * get_le32(blk + 0x10) + 10] ^= 1;
+	else if (!strcmp(where, "runs")) {
+		put_le32(blk + 0x28 + 12, 9);
+		reseal_block();
+	} else
+		return -1;
+	(void)data;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int fd = argc == 3 ? open(argv[1], O_RDWR) : -1;
+	uint64_t data;
+
+	if (fd < 0) {
+		fprintf(stderr, "usage: imgcorrupt IMAGE WHERE\n");
+		return 2;
+	}
+	if (!strcmp(argv[2], "truncate")) {
+		off_t end = lseek(fd, 0, SEEK_END);
+
+		return ftruncate(fd, end / 2 / 4096 * 4096) ? 1 : 0;
+	}
+	if (pread(fd, hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr))
+		return 1;
+	data = 4096 + ((get_le32(hdr + 0x100) + 4095u) & ~4095u);
+	if (pread(fd, blk, sizeof(blk), (off_t)data) <= 0x28 ||
+	    get_le32(blk + 0x1c) > sizeof(blk) || damage(argv[2], data)) {
+		fprintf(stderr, "imgcorrupt: cannot damage '%s'\n", argv[2]);
+		return 2;
+	}
+	if (pwrite(fd, hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr) ||
+	    pwrite(fd, blk, get_le32(blk + 0x1c), (off_t)data) != (ssize_t)get_le32(blk + 0x1c))
+		return 1;
+	return close(fd) ? 1 : 0;
+}

@@ -1,0 +1,62 @@
+#!/bin/bash
+# Images through the kjump command: save from a core file, verify, info,
+# export; and each kind of damage refused with its exact message.
+. "$(dirname "$0")/lib.sh"
+MKCORE=$T_TOP/build/tests/mkcore
+CORRUPT=$T_TOP/build/tests/imgcorrupt
+cd "$t_tmp" || exit 1
+"$MKCORE" core || { echo "FAIL image_setup: mkcore failed"; exit 0; }
+
+t_run image_save 0 "$KJUMP" save --from core --to img --threads 2
+if [ $t_rc -eq 0 ] && grep -q "^kjump: saved 'img': 2500 pages of RAM: 2143 saved, 357 zero, 0 left out as free$" <<<"$t_out"; then
+	t_pass
+else
+	t_fail "exit $t_rc: $t_out $t_err"
+fi
+for c in zstd zstd:3 none; do
+	t_run "image_save_$c" 0 "$KJUMP" save --from core --to "img-$c" --compress "$c"
+	"$KJUMP" verify "img-$c" >/dev/null 2>&1 && [ $t_rc -eq 0 ] && t_pass || t_fail "exit $t_rc: $t_err"
+done
+
+t_run image_verify_good 0 "$KJUMP" verify img
+[ $t_rc -eq 0 ] && [ "$t_out" = "kjump: 'img' is good: 3 blocks, 2143 pages saved, 357 zero, 0 free" ] &&
+	t_pass || t_fail "exit $t_rc: $t_out"
+
+t_run image_info 0 "$KJUMP" info img
+grep -q "^kernel:       6.12-test (build id 0123abcd)$" <<<"$t_out" &&
+	grep -q "^state:        complete$" <<<"$t_out" && t_pass || t_fail "$t_out"
+t_run image_info_json 0 "$KJUMP" info --json img
+grep -q '"state": "complete", ' <<<"$t_out" && grep -q '"pages_saved": 2143, ' <<<"$t_out" &&
+	t_pass || t_fail "$t_out"
+
+t_run image_export 0 "$KJUMP" export --elf img out.elf
+if [ $t_rc -eq 0 ] &&
+	cmp -s <("$KJUMP" vmcore --file core --read 0x100000 --length 8192000) \
+		<("$KJUMP" vmcore --file out.elf --read 0x100000 --length 8192000) &&
+	"$KJUMP" vmcore --file out.elf | grep -q "^vmcoreinfo: .*OSRELEASE=6.12-test$"; then
+	t_pass
+else
+	t_fail "the exported core differs from the saved one, or lost VMCOREINFO"
+fi
+
+# damage WHERE MESSAGE: a fresh copy damaged at WHERE; verify's exact error.
+damage() {
+	cp img bad
+	"$CORRUPT" bad "$1" || { t_name="image_damage_$1"; t_fail "imgcorrupt failed"; return; }
+	t_expect "image_damage_$1" 1 "$2" "$KJUMP" verify bad
+}
+damage magic "kjump: error: 'bad': not a kjump image (bad magic)"
+damage version "kjump: error: 'bad': unknown format version"
+damage header-checksum "kjump: error: 'bad': bad header checksum"
+damage incomplete "kjump: error: 'bad' is incomplete: the save did not finish"
+damage block-checksum "kjump: error: 'bad': block 0 at byte 8192: bad block checksum"
+damage runs "kjump: error: 'bad': block 0 at byte 8192: bad run table"
+damage truncate "kjump: error: 'bad': at byte 126976: truncated"
+
+t_expect image_save_bad_compress 2 "kjump: error: unknown compression 'lz5'" \
+	"$KJUMP" save --from core --to x --compress lz5
+t_expect image_save_no_dest 2 "kjump: error: no --to DEST given" "$KJUMP" save --from core
+t_expect image_save_not_a_core 1 "kjump: error: cannot open 'img': not an x86_64 ELF core" \
+	"$KJUMP" save --from img --to x
+t_expect image_verify_missing 1 "kjump: error: cannot open '/nonexistent': No such file or directory" \
+	"$KJUMP" verify /nonexistent
