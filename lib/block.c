@@ -23,9 +23,9 @@
 
 size_t kj_block_bound(uint32_t nruns, uint32_t raw_len)
 {
-	size_t body = B_RUNS + (size_t)nruns * RUN_SIZE +
-		      kj_compress_bound(KJ_COMPRESS_LZ4, raw_len) +
-		      kj_compress_bound(KJ_COMPRESS_ZSTD, raw_len);
+	size_t lz4 = kj_compress_bound(KJ_COMPRESS_LZ4, raw_len);
+	size_t zstd = kj_compress_bound(KJ_COMPRESS_ZSTD, raw_len);
+	size_t body = B_RUNS + (size_t)nruns * RUN_SIZE + (lz4 > zstd ? lz4 : zstd);
 
 	return kj_align_up(body, KJ_IMAGE_ALIGN);
 }
