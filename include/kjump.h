@@ -210,6 +210,8 @@ struct kj_system {
 	uint64_t vmcoreinfo_addr;	/* the VMCOREINFO note, physical */
 	uint64_t vmcoreinfo_size;
 	uint64_t rsdp;			/* ACPI RSDP, 0 if unknown */
+	uint64_t page_offset;		/* virtual address of physical 0 in the
+					 * direct map, 0 if unknown */
 	uint64_t total_ram;		/* bytes, as the kernel counts them */
 };
 
@@ -280,10 +282,11 @@ int kj_load_plan_load(const struct kj_load_plan *plan);
 /* ---- ELF core headers and /proc/vmcore -------------------------------- */
 
 /* Builds ELF64 core headers: one PT_NOTE at note_addr, a PT_LOAD for each
- * range. The caller frees *buf. */
+ * range, with p_vaddr = page_offset + p_paddr if page_offset is not 0.
+ * The caller frees *buf. */
 int kj_elfcore_build(const struct kj_range *loads, size_t nloads,
-		     uint64_t note_addr, uint64_t note_size, void **buf,
-		     size_t *len);
+		     uint64_t note_addr, uint64_t note_size, uint64_t page_offset,
+		     void **buf, size_t *len);
 
 struct kj_elf_phdr {
 	uint32_t type;			/* 1 PT_LOAD, 4 PT_NOTE */
@@ -511,6 +514,20 @@ int kj_image_writer_finish(struct kj_image_writer *w, uint64_t pages_free);
 /* Closes; without a finish the image stays incomplete. */
 void kj_image_writer_close(struct kj_image_writer *w);
 uint64_t kj_image_writer_bytes(const struct kj_image_writer *w);
+
+/* ---- Free pages -------------------------------------------------------- */
+
+struct kj_freemap;
+
+/*
+ * Finds the pages that were free in the saved kernel's buddy allocator,
+ * from its struct pages, as VMCOREINFO describes them. -ENOENT if
+ * VMCOREINFO lacks a field the walk needs: then nothing may be left out.
+ */
+int kj_freemap_build(const struct kj_vmcore *vc, struct kj_freemap **out);
+bool kj_freemap_test(const struct kj_freemap *m, uint64_t pfn);
+uint64_t kj_freemap_count(const struct kj_freemap *m);
+void kj_freemap_free(struct kj_freemap *m);
 
 /* ---- Saving ----------------------------------------------------------- */
 

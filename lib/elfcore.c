@@ -47,8 +47,8 @@ static void put_phdr(uint8_t *p, uint32_t type, uint64_t offset,
 }
 
 int kj_elfcore_build(const struct kj_range *loads, size_t nloads,
-		     uint64_t note_addr, uint64_t note_size, void **buf,
-		     size_t *len)
+		     uint64_t note_addr, uint64_t note_size, uint64_t page_offset,
+		     void **buf, size_t *len)
 {
 	size_t phnum = nloads + 1;
 	size_t size = EHDR_SIZE + phnum * PHDR_SIZE;
@@ -64,7 +64,8 @@ int kj_elfcore_build(const struct kj_range *loads, size_t nloads,
 	put_phdr(p + EHDR_SIZE, KJ_PT_NOTE, note_addr, note_addr, 0, note_size);
 	for (size_t i = 0; i < nloads; i++)
 		put_phdr(p + EHDR_SIZE + (i + 1) * PHDR_SIZE, KJ_PT_LOAD,
-			 loads[i].start, loads[i].start, 0,
+			 loads[i].start, loads[i].start,
+			 page_offset ? page_offset + loads[i].start : 0,
 			 kj_range_size(&loads[i]));
 	*buf = p;
 	*len = size;

@@ -231,7 +231,8 @@ static int build_elfcore(struct kj_load_plan *plan, const struct kj_system *sys,
 					 loads, LOADS_MAX, &plan->nloads);
 	if (!err)
 		err = kj_elfcore_build(loads, plan->nloads, sys->vmcoreinfo_addr,
-				       sys->vmcoreinfo_size, &buf, len);
+				       sys->vmcoreinfo_size, sys->page_offset,
+				       &buf, len);
 	plan->elfcore_buf = buf;
 	free(loads);
 	return err;

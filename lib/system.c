@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* What a load needs to know about the running system, from /proc and /sys. */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/sysinfo.h>
+#include <unistd.h>
 
 #include "le.h"
 #include "loader.h"
@@ -81,6 +83,33 @@ static uint64_t read_rsdp(void)
 	return addr ? addr : rsdp_from_efi();
 }
 
+/* The direct map's base, from /proc/kcore: a RAM segment's virtual
+ * address minus its physical one. makedumpfile needs it in the PT_LOADs
+ * when memory layout randomization moved it. */
+static uint64_t read_page_offset(void)
+{
+	struct kj_elf_phdr *ph;
+	uint8_t *buf = malloc(1 << 16);
+	uint64_t off = 0;
+	size_t n = 0;
+	int fd = open("/proc/kcore", O_RDONLY | O_CLOEXEC);
+	ssize_t len = fd < 0 || !buf ? -1 : pread(fd, buf, 1 << 16, 0);
+
+	if (fd >= 0)
+		close(fd);
+	if (len > 0 && !kj_elfcore_parse(buf, (size_t)len, &ph, &n)) {
+		for (size_t i = 0; i < n && !off; i++)
+			if (ph[i].type == KJ_PT_LOAD && ph[i].paddr != UINT64_MAX &&
+			    ph[i].vaddr >= 0xff00000000000000ull &&
+			    ph[i].vaddr < 0xffffffff80000000ull &&
+			    !((ph[i].vaddr - ph[i].paddr) & ((1ull << 30) - 1)))
+				off = ph[i].vaddr - ph[i].paddr;
+		free(ph);
+	}
+	free(buf);
+	return off;
+}
+
 int kj_system_read(struct kj_system *sys)
 {
 	struct kj_iomem *iomem;
@@ -104,6 +133,7 @@ int kj_system_read(struct kj_system *sys)
 		kj_warn("cannot read %s: B will have no VMCOREINFO\n",
 			VMCOREINFO_PATH);
 	sys->rsdp = read_rsdp();
+	sys->page_offset = read_page_offset();
 	if (!sysinfo(&si))
 		sys->total_ram = (uint64_t)si.totalram * si.mem_unit;
 	return 0;

@@ -16,6 +16,7 @@
 struct save_args {
 	const char *dest;
 	const char *from;
+	bool no_filter;
 	struct kj_save_opts o;
 	struct timespec t0;
 	double last_report;
@@ -35,6 +36,7 @@ static void save_usage(FILE *f)
 		"  --compress ALG      lz4 (default), zstd, zstd:LEVEL, none\n"
 		"  --threads N         compression threads (default: online CPUs)\n"
 		"  --from CORE         read an ELF core file instead of " VMCORE_PATH "\n"
+		"  --no-filter         save free pages too\n"
 		"  -h, --help          show this help\n");
 }
 
@@ -66,6 +68,7 @@ static int parse_save_args(int argc, char **argv, struct save_args *a)
 		{ "compress", required_argument, NULL, 'c' },
 		{ "threads", required_argument, NULL, 'j' },
 		{ "from", required_argument, NULL, 'f' },
+		{ "no-filter", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -80,6 +83,7 @@ static int parse_save_args(int argc, char **argv, struct save_args *a)
 		switch (c) {
 		case 't': a->dest = optarg; break;
 		case 'f': a->from = optarg; break;
+		case 'n': a->no_filter = true; break;
 		case 'c':
 			if (parse_compress(optarg, &a->o)) {
 				error("unknown compression '%s'", optarg);
@@ -157,6 +161,8 @@ static int image_maps(const struct kj_vmcore *vc, struct kj_image_header *h,
 			return -E2BIG;
 		h->ram[h->nram].start = start;
 		h->ram[h->nram++].end = end - 1;
+		if (!h->page_offset && ph->vaddr > ph->paddr)
+			h->page_offset = ph->vaddr - ph->paddr;
 	}
 	if (!own_core)
 		return 0;
@@ -204,6 +210,31 @@ static int fill_header(const struct kj_vmcore *vc, struct kj_image_header *h,
 	return err;
 }
 
+static bool is_free(void *ctx, uint64_t pfn)
+{
+	return kj_freemap_test(ctx, pfn);
+}
+
+/* Leaves out what was free in A, if VMCOREINFO says enough to know. */
+static void free_filter(const struct kj_vmcore *vc, struct save_args *a,
+			struct kj_freemap **fm)
+{
+	int err = a->no_filter ? 0 : kj_freemap_build(vc, fm);
+
+	if (a->no_filter) {
+		note("--no-filter: saving every page, free or not");
+	} else if (err) {
+		note("cannot tell free pages from used ones (%s): saving every page",
+		     err == -ENOENT ? "VMCOREINFO lacks what the filter needs"
+				    : strerror(-err));
+	} else {
+		note("leaving out %llu pages that were free in the buddy allocator",
+		     (unsigned long long)kj_freemap_count(*fm));
+		a->o.is_free = is_free;
+		a->o.free_ctx = *fm;
+	}
+}
+
 static void report(const struct save_args *a, const struct kj_save_stats *st)
 {
 	double t = seconds_since(&a->t0);
@@ -235,6 +266,7 @@ int cmd_save(int argc, char **argv)
 	struct save_args a = { 0 };
 	struct kj_image_header h;
 	struct kj_save_stats st;
+	struct kj_freemap *fm = NULL;
 	struct kj_vmcore *vc;
 	int err, r = parse_save_args(argc, argv, &a);
 
@@ -254,15 +286,16 @@ int cmd_save(int argc, char **argv)
 		kj_vmcore_close(vc);
 		return EXIT_FAILED;
 	}
-	note("saving %s into '%s' (%s, %u threads); the free-page filter is not in this version: every page is saved",
-	     a.from, a.dest,
+	note("saving '%s' into '%s' (%s, %u threads)", a.from, a.dest,
 	     a.o.compressor == KJ_COMPRESS_ZSTD ? "zstd" :
 	     a.o.compressor == KJ_COMPRESS_LZ4 ? "lz4" : "no compression",
 	     a.o.threads);
+	free_filter(vc, &a, &fm);
 	a.o.progress = progress;
 	a.o.ctx = &a;
 	start_clock(&a.t0);
 	err = kj_save(vc, a.dest, &h, &a.o, &st);
+	kj_freemap_free(fm);
 	kj_vmcore_close(vc);
 	if (err) {
 		explain_save_error(&a, err, &st);

@@ -31,7 +31,7 @@ int main(int argc, char **argv)
 	size_t len;
 	FILE *f;
 
-	if (argc != 2 || kj_elfcore_build(loads, 2, 0, nlen, &hdr, &len))
+	if (argc != 2 || kj_elfcore_build(loads, 2, 0, nlen, 0, &hdr, &len))
 		return 2;
 	memset(page, 0, sizeof(page));
 	memcpy(page, hdr, len);

@@ -91,7 +91,7 @@ TEST(elfcore_round_trip)
 	size_t len, n, hsize;
 	void *buf;
 
-	CHECK_INT(kj_elfcore_build(loads, 2, 0x2b0f1000, 0x1000, &buf, &len), 0);
+	CHECK_INT(kj_elfcore_build(loads, 2, 0x2b0f1000, 0x1000, 0, &buf, &len), 0);
 	CHECK_INT(len, 64 + 3 * 56);
 	CHECK_INT(kj_elfcore_headers_size(buf, 64, &hsize), 0);
 	CHECK_INT(hsize, len);
@@ -106,6 +106,12 @@ TEST(elfcore_round_trip)
 		CHECK_U64(ph[i].paddr, loads[i - 1].start);
 		CHECK_U64(ph[i].memsz, kj_range_size(&loads[i - 1]));
 	}
+	free(ph);
+	free(buf);
+	CHECK_INT(kj_elfcore_build(loads, 2, 0, 0, 0xffff888000000000ull, &buf, &len), 0);
+	CHECK_INT(kj_elfcore_parse(buf, len, &ph, &n), 0);
+	CHECK_U64(ph[2].vaddr, 0xffff888000000000ull + 0x3f000000);
+	CHECK_U64(ph[0].vaddr, 0);
 	free(ph);
 	CHECK_INT(kj_elfcore_parse(buf, len - 1, &ph, &n), -EBADMSG);
 	((uint8_t *)buf)[0x12] = 3;		/* EM_386 */
@@ -145,7 +151,7 @@ static char *write_core(void)
 	int fd;
 
 	memset(core, 0, sizeof(core));
-	kj_elfcore_build(loads, 2, 0, 0, &hdr, &len);
+	kj_elfcore_build(loads, 2, 0, 0, 0, &hdr, &len);
 	memcpy(core, hdr, len);
 	free(hdr);
 	put_le64(core + 64 + 0x08, (uint64_t)(note - core));	/* note offset */

@@ -35,7 +35,7 @@ static char *write_big_core(void)
 	strcpy(path, "/tmp/kj-core-XXXXXX");
 	fd = mkstemp(path);
 
-	if (fd < 0 || kj_elfcore_build(&load, 1, 0, 0, &hdr, &len))
+	if (fd < 0 || kj_elfcore_build(&load, 1, 0, 0, 0, &hdr, &len))
 		return NULL;
 	memcpy(page, hdr, len);
 	free(hdr);

@@ -5,7 +5,9 @@
 # `kjump verify` of the disk file passes, and A's marker page (random,
 # hashed in A) is found in the image at its physical address with the
 # same hash (exported to ELF, read back at that address). A's 64 MiB
-# buffer checksum is the same before and after.
+# buffer checksum is the same before and after. The pages left out as
+# free match, within 1 %, the free pages makedumpfile -d 16 finds on the
+# same /proc/vmcore in the same B.
 . "$(dirname "$0")/../lib.sh"
 vm_setup save
 image=$work/image.raw
@@ -13,6 +15,9 @@ truncate -s 1200M "$image"
 
 cat >"$work/b-workload" <<'B'
 #!/bin/sh
+makedumpfile -d 16 --dry-run --show-stats /proc/vmcore /tmp/none >/tmp/mdf.out 2>&1
+echo "save-test: B: makedumpfile exited $?"
+sed 's/^/save-test: B: makedumpfile: /' /tmp/mdf.out
 kjump save --to /dev/vda >/tmp/save.out 2>&1
 echo "save-test: B: save exited $?"
 sed 's/^/save-test: B: /' /tmp/save.out
@@ -36,7 +41,8 @@ check after
 A
 } >"$work/a-workload"
 
-vm_b_initramfs "$work/b.cpio.gz" "$work/b-workload"
+vm_initramfs "$work/b.cpio.gz" --workload "$work/b-workload" \
+	--binary "$(command -v makedumpfile)"
 vm_a_initramfs "$work/a.cpio.gz" "$work/a-workload" "$work/b.cpio.gz" \
 	--file "$KJ_BUILD/workload/marker:/bin/marker"
 vm_boot guest "$work/a.cpio.gz" "crashkernel=160M" 900 1G 2 \
@@ -61,4 +67,13 @@ want=${page##* }
 got=$("$KJ_BUILD/kjump" vmcore --file "$work/export.elf" --read "$addr" --length 4096 | sha256sum | cut -d' ' -f1)
 [ "$got" = "$want" ] || vm_fail "A's page at $addr: image has sha256 $got, A had $want"
 rm -f "$work/export.elf"
-vm_pass "$(field 'B: kjump: saved ')"
+
+mdf_hex=$(field 'B: makedumpfile: *Free pages *: ')
+[ -n "$mdf_hex" ] || vm_fail "makedumpfile reported no free pages count"
+mdf=$((mdf_hex))
+ours=$(field 'B: kjump: saved ' | sed -n 's/.* \([0-9]*\) left out as free$/\1/p')
+[ -n "$ours" ] && [ "$ours" -gt 0 ] || vm_fail "kjump left no page out as free"
+diff=$((ours > mdf ? ours - mdf : mdf - ours))
+[ $((diff * 100)) -le "$mdf" ] ||
+	vm_fail "kjump left out $ours free pages, makedumpfile -d 16 finds $mdf: more than 1 % apart"
+vm_pass "free pages: kjump $ours, makedumpfile -d 16 $mdf; $(field 'B: kjump: saved ')"
