@@ -66,6 +66,12 @@ addr=${page%% *}
 want=${page##* }
 got=$("$KJ_BUILD/kjump" vmcore --file "$work/export.elf" --read "$addr" --length 4096 | sha256sum | cut -d' ' -f1)
 [ "$got" = "$want" ] || vm_fail "A's page at $addr: image has sha256 $got, A had $want"
+# makedumpfile reads A's kernel log out of the exported image: A's own
+# command line (with crashkernel=, which B's lacks) must be in it.
+makedumpfile --dump-dmesg "$work/export.elf" "$work/dmesg.txt" >"$work/dmesg.out" 2>&1 ||
+	vm_fail "makedumpfile --dump-dmesg failed on the export: $(tail -1 "$work/dmesg.out")"
+grep -q "Command line: console=ttyS0 panic=-1 no_console_suspend crashkernel=160M\$" "$work/dmesg.txt" ||
+	vm_fail "A's kernel log in the export lacks A's command line"
 rm -f "$work/export.elf"
 
 mdf_hex=$(field 'B: makedumpfile: *Free pages *: ')
