@@ -106,6 +106,23 @@ $(O)/tests/%: tests/tools/%.c $(O)/libkjump.a
 # Tests can reach into lib/ for its private headers.
 $(UNIT_OBJS): CFLAGS += -Ilib
 
+# Fuzz targets: libFuzzer and AddressSanitizer, from Debian's clang.
+FUZZ_CC     := clang
+FUZZ_CFLAGS := -g -O1 -std=gnu11 -D_GNU_SOURCE -Iinclude -Ilib -Ipurgatory \
+	-fsanitize=fuzzer-no-link,address,undefined
+FUZZ_LIB    := $(LIB_SRCS:%.c=$(O)/fuzz/%.o) $(O)/lib/purgatory_blob.o
+FUZZ_BINS   := $(O)/fuzz/fuzz_image $(O)/fuzz/fuzz_parsers
+
+$(O)/fuzz/lib/%.o: lib/%.c | deps
+	@mkdir -p $(dir $@)
+	$(call say,FUZZCC,$@)$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(O)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
+	$(call say,FUZZLD,$@)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+
+.PHONY: fuzz
+fuzz: $(FUZZ_BINS) $(TEST_TOOLS) $(O)/kjump
+
 check-unit: all $(O)/unit-tests $(TEST_TOOLS)
 	tests/unit/run
 
