@@ -120,6 +120,14 @@ $(O)/fuzz/lib/%.o: lib/%.c | deps
 $(O)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
 	$(call say,FUZZLD,$@)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
 
+$(O)/bench/bare: bench/bare.c $(O)/libkjump.a
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)$(CC) $(CFLAGS) $(LDFLAGS_STATIC) -o $@ $< $(O)/libkjump.a $(LIBS)
+
+.PHONY: bench-save
+bench-save: all $(O)/bench/bare
+	bench/save
+
 .PHONY: fuzz
 fuzz: $(FUZZ_BINS) $(TEST_TOOLS) $(O)/kjump
 
