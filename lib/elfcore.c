@@ -46,20 +46,31 @@ static void put_phdr(uint8_t *p, uint32_t type, uint64_t offset,
 	put_le64(p + 0x30, type == KJ_PT_LOAD ? KJ_PAGE_SIZE : 0);
 }
 
+/* A zeroed buffer with the ELF header for a note and nloads PT_LOADs. */
+static int alloc_headers(size_t nloads, uint8_t **p, size_t *size)
+{
+	size_t phnum = nloads + 1;
+
+	if (phnum > PHNUM_MAX)
+		return -E2BIG;
+	*size = EHDR_SIZE + phnum * PHDR_SIZE;
+	*p = calloc(1, *size);
+	if (!*p)
+		return -ENOMEM;
+	put_ehdr(*p, phnum);
+	return 0;
+}
+
 int kj_elfcore_build(const struct kj_range *loads, size_t nloads,
 		     uint64_t note_addr, uint64_t note_size, uint64_t page_offset,
 		     void **buf, size_t *len)
 {
-	size_t phnum = nloads + 1;
-	size_t size = EHDR_SIZE + phnum * PHDR_SIZE;
+	size_t size;
 	uint8_t *p;
+	int err = alloc_headers(nloads, &p, &size);
 
-	if (phnum > PHNUM_MAX)
-		return -E2BIG;
-	p = calloc(1, size);
-	if (!p)
-		return -ENOMEM;
-	put_ehdr(p, phnum);
+	if (err)
+		return err;
 	/* For elfcorehdr=, p_offset is the physical address of old memory. */
 	put_phdr(p + EHDR_SIZE, KJ_PT_NOTE, note_addr, note_addr, 0, note_size);
 	for (size_t i = 0; i < nloads; i++)
@@ -161,17 +172,13 @@ int kj_elfcore_build_file(const struct kj_range *loads, size_t nloads,
 			  size_t note_len, uint64_t page_offset, void **buf,
 			  size_t *len, uint64_t *data_start)
 {
-	size_t phnum = nloads + 1;
-	size_t size = EHDR_SIZE + phnum * PHDR_SIZE;
 	uint64_t off;
+	size_t size;
 	uint8_t *p;
+	int err = alloc_headers(nloads, &p, &size);
 
-	if (phnum > PHNUM_MAX)
-		return -E2BIG;
-	p = calloc(1, size);
-	if (!p)
-		return -ENOMEM;
-	put_ehdr(p, phnum);
+	if (err)
+		return err;
 	put_phdr(p + EHDR_SIZE, KJ_PT_NOTE, size, 0, 0, note_len);
 	off = kj_align_up(size + note_len, KJ_PAGE_SIZE);
 	*data_start = off;

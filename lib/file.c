@@ -66,40 +66,33 @@ int kj_read_text(const char *path, char **text, size_t *len)
 	return err;
 }
 
-int kj_pread_all(int fd, void *buf, size_t len, uint64_t off)
+/* pread() or pwrite() all of len bytes, whatever the calls return. */
+static int io_all(int fd, char *buf, size_t len, uint64_t off, bool writing)
 {
 	size_t done = 0;
 
 	while (done < len) {
-		ssize_t r = pread(fd, (char *)buf + done, len - done,
-				  (off_t)(off + done));
+		ssize_t r = writing
+			? pwrite(fd, buf + done, len - done, (off_t)(off + done))
+			: pread(fd, buf + done, len - done, (off_t)(off + done));
 
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
 			return -errno;
-		if (r == 0)
-			return -ENODATA;	/* past the end */
+		if (r == 0)	/* past the end of a file, or of a device */
+			return writing ? -ENOSPC : -ENODATA;
 		done += (size_t)r;
 	}
 	return 0;
 }
 
+int kj_pread_all(int fd, void *buf, size_t len, uint64_t off)
+{
+	return io_all(fd, buf, len, off, false);
+}
+
 int kj_pwrite_all(int fd, const void *buf, size_t len, uint64_t off)
 {
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t r = pwrite(fd, (const char *)buf + done, len - done,
-				   (off_t)(off + done));
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -errno;
-		if (r == 0)
-			return -ENOSPC;
-		done += (size_t)r;
-	}
-	return 0;
+	return io_all(fd, (char *)(uintptr_t)buf, len, off, true);
 }
