@@ -468,6 +468,29 @@ int kj_block_decode(const uint8_t *buf, const struct kj_block_head *h,
 		    enum kj_compressor c, struct kj_run **runs, uint8_t **data,
 		    enum kj_image_fault *fault);
 
+/* ---- Extent maps -------------------------------------------------------- */
+
+struct kj_extent {
+	uint64_t dev;			/* byte offset on the device */
+	uint64_t len;
+};
+
+/* Where a file's bytes lie on its device, in file order. */
+struct kj_extents {
+	struct kj_extent *e;
+	size_t n;
+	uint64_t total;			/* bytes */
+};
+
+/* From FIEMAP. -EMEDIUMTYPE if an extent is unwritten (fallocated),
+ * shared, encoded, inline or not aligned: then the file will not do. */
+int kj_extents_of_file(const char *path, struct kj_extents *x);
+/* From "DEVICE_OFFSET LENGTH" lines; -EINVAL and *bad_line if malformed. */
+int kj_extents_parse(const char *text, struct kj_extents *x, size_t *bad_line);
+void kj_extents_release(struct kj_extents *x);
+int kj_extents_map(const struct kj_extents *x, uint64_t off, uint64_t *dev,
+		   uint64_t *avail);
+
 /* ---- Image files -------------------------------------------------------- */
 
 struct kj_image;
@@ -476,6 +499,10 @@ struct kj_image;
  * header returns -EBADMSG with err filled. */
 int kj_image_open(const char *path, struct kj_image **img,
 		  struct kj_image_error *err);
+/* The same, for an image in a file's extents on device path (the extent
+ * map stays the caller's and must outlive img). */
+int kj_image_open_extents(const char *path, const struct kj_extents *ext,
+			  struct kj_image **img, struct kj_image_error *err);
 void kj_image_close(struct kj_image *img);
 const struct kj_image_header *kj_image_get_header(const struct kj_image *img);
 uint64_t kj_image_size(const struct kj_image *img);
@@ -504,6 +531,10 @@ struct kj_image_writer;
  * filled in by kj_image_writer_finish(). */
 int kj_image_writer_open(const char *path, const struct kj_image_header *h,
 			 struct kj_image_writer **w);
+/* The same, into a file's extents on device path; capacity is theirs. */
+int kj_image_writer_open_extents(const char *path, const struct kj_extents *ext,
+				 const struct kj_image_header *h,
+				 struct kj_image_writer **w);
 /* Appends one encoded block (from kj_block_encode()). */
 int kj_image_writer_append(struct kj_image_writer *w, const uint8_t *buf,
 			   size_t len, uint64_t checksum, uint32_t data_pages,
@@ -532,6 +563,8 @@ void kj_freemap_free(struct kj_freemap *m);
 /* ---- Saving ----------------------------------------------------------- */
 
 struct kj_save_opts {
+	const struct kj_extents *extents;	/* dest is a device and these
+						 * are the image's extents */
 	enum kj_compressor compressor;
 	int level;
 	unsigned int threads;		/* compression threads, >= 1 */

@@ -17,7 +17,7 @@
 #define T_CHECKSUM	0x28
 
 struct kj_image {
-	int fd;
+	struct kj_target t;
 	uint64_t size;
 	struct kj_image_header h;
 };
@@ -51,7 +51,7 @@ static int read_note(struct kj_image *img, struct kj_image_error *err)
 	buf = malloc(area);
 	if (!buf)
 		return -ENOMEM;
-	if (kj_pread_all(img->fd, buf, area, KJ_IMAGE_HEADER_SIZE))
+	if (kj_target_pread(&img->t, buf, area, KJ_IMAGE_HEADER_SIZE))
 		r = fail(err, KJ_IMG_TRUNCATED, -1, KJ_IMAGE_HEADER_SIZE);
 	else if (kj_xxh3(buf, img->h.note_len) != img->h.note_checksum)
 		r = fail(err, KJ_IMG_BAD_NOTE, -1, KJ_IMAGE_HEADER_SIZE);
@@ -67,6 +67,12 @@ static int read_note(struct kj_image *img, struct kj_image_error *err)
 int kj_image_open(const char *path, struct kj_image **out,
 		  struct kj_image_error *err)
 {
+	return kj_image_open_extents(path, NULL, out, err);
+}
+
+int kj_image_open_extents(const char *path, const struct kj_extents *ext,
+			  struct kj_image **out, struct kj_image_error *err)
+{
 	struct kj_image *img = calloc(1, sizeof(*img));
 	uint8_t *buf = malloc(KJ_IMAGE_HEADER_SIZE);
 	off_t end;
@@ -77,14 +83,15 @@ int kj_image_open(const char *path, struct kj_image **out,
 		free(buf);
 		return -ENOMEM;
 	}
-	img->fd = open(path, O_RDONLY | O_CLOEXEC);
-	r = img->fd < 0 ? -errno : 0;
-	end = r ? 0 : lseek(img->fd, 0, SEEK_END);
-	img->size = end > 0 ? (uint64_t)end : 0;
+	img->t.fd = open(path, O_RDONLY | O_CLOEXEC);
+	img->t.ext = ext;
+	r = img->t.fd < 0 ? -errno : 0;
+	end = r ? 0 : lseek(img->t.fd, 0, SEEK_END);
+	img->size = ext ? ext->total : end > 0 ? (uint64_t)end : 0;
 	if (!r && img->size < KJ_IMAGE_HEADER_SIZE)
 		r = fail(err, img->size ? KJ_IMG_TRUNCATED : KJ_IMG_BAD_MAGIC, -1, 0);
 	if (!r)
-		r = kj_pread_all(img->fd, buf, KJ_IMAGE_HEADER_SIZE, 0);
+		r = kj_target_pread(&img->t, buf, KJ_IMAGE_HEADER_SIZE, 0);
 	if (!r)
 		r = kj_image_header_decode(buf, KJ_IMAGE_HEADER_SIZE, &img->h, err);
 	free(buf);
@@ -102,8 +109,8 @@ void kj_image_close(struct kj_image *img)
 {
 	if (!img)
 		return;
-	if (img->fd >= 0)
-		close(img->fd);
+	if (img->t.fd >= 0)
+		close(img->t.fd);
 	free(img);
 }
 
@@ -158,7 +165,7 @@ static int walk_block(struct kj_image *img, struct walk *w, uint64_t seq,
 	struct kj_run *runs = NULL;
 	int r;
 
-	if (kj_pread_all(img->fd, head, sizeof(head), w->offset))
+	if (kj_target_pread(&img->t, head, sizeof(head), w->offset))
 		return fail(err, KJ_IMG_TRUNCATED, (int64_t)seq, w->offset);
 	if (kj_block_head_decode(head, &bh, &f))
 		return fail(err, f, (int64_t)seq, w->offset);
@@ -169,7 +176,7 @@ static int walk_block(struct kj_image *img, struct walk *w, uint64_t seq,
 	buf = malloc(bh.block_len);
 	if (!buf)
 		return -ENOMEM;
-	r = kj_pread_all(img->fd, buf, bh.block_len, w->offset);
+	r = kj_target_pread(&img->t, buf, bh.block_len, w->offset);
 	if (r)
 		r = fail(err, KJ_IMG_TRUNCATED, (int64_t)seq, w->offset);
 	if (!r && kj_block_decode(buf, &bh, img->h.compressor, &runs, &data, &f))
@@ -197,7 +204,7 @@ static int check_trailer(struct kj_image *img, struct walk *w,
 
 	if (w->offset != h->trailer_offset)
 		return fail(err, KJ_IMG_BAD_COUNTS, -1, w->offset);
-	if (kj_pread_all(img->fd, t, sizeof(t), w->offset))
+	if (kj_target_pread(&img->t, t, sizeof(t), w->offset))
 		return fail(err, KJ_IMG_TRUNCATED, -1, w->offset);
 	if (memcmp(t, T_MAGIC, 8) ||
 	    get_le64(t + T_CHECKSUM) != kj_xxh3(t, T_CHECKSUM) ||

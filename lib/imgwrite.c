@@ -17,7 +17,7 @@
 #include "le.h"
 
 struct kj_image_writer {
-	int fd;
+	struct kj_target t;
 	uint64_t capacity;		/* 0: a file, which grows */
 	uint64_t offset;
 	struct kj_image_header h;
@@ -30,21 +30,22 @@ struct kj_image_writer {
 
 /* O_DIRECT where the target takes it (block devices, most file systems);
  * tmpfs does not, and gets ordinary writes and a sync. */
-static int open_target(const char *path, uint64_t *capacity)
+static int open_target(const char *path, const struct kj_extents *ext,
+		       uint64_t *capacity)
 {
 	struct stat st;
-	int flags = O_WRONLY | O_CREAT | O_CLOEXEC;
+	int flags = O_WRONLY | O_CLOEXEC | (ext ? 0 : O_CREAT);
 	int fd;
 
-	*capacity = 0;
-	if (!stat(path, &st) && S_ISREG(st.st_mode))
+	*capacity = ext ? ext->total : 0;
+	if (!ext && !stat(path, &st) && S_ISREG(st.st_mode))
 		flags |= O_TRUNC;
 	fd = open(path, flags | O_DIRECT, 0600);
 	if (fd < 0 && errno == EINVAL)
 		fd = open(path, flags, 0600);
 	if (fd < 0)
 		return -errno;
-	if (!fstat(fd, &st) && S_ISBLK(st.st_mode)) {
+	if (!ext && !fstat(fd, &st) && S_ISBLK(st.st_mode)) {
 		off_t end = lseek(fd, 0, SEEK_END);
 
 		*capacity = end > 0 ? (uint64_t)end : 0;
@@ -67,7 +68,7 @@ static int write_aligned(struct kj_image_writer *w, const uint8_t *buf,
 		memcpy(w->bounce, buf, len);
 		buf = w->bounce;
 	}
-	return kj_pwrite_all(w->fd, buf, len, off);
+	return kj_target_pwrite(&w->t, buf, len, off);
 }
 
 static int write_note(struct kj_image_writer *w)
@@ -105,14 +106,22 @@ static int write_header(struct kj_image_writer *w)
 int kj_image_writer_open(const char *path, const struct kj_image_header *h,
 			 struct kj_image_writer **out)
 {
+	return kj_image_writer_open_extents(path, NULL, h, out);
+}
+
+int kj_image_writer_open_extents(const char *path, const struct kj_extents *ext,
+				 const struct kj_image_header *h,
+				 struct kj_image_writer **out)
+{
 	struct kj_image_writer *w = calloc(1, sizeof(*w));
 	int err;
 
 	if (!w)
 		return -ENOMEM;
-	w->fd = open_target(path, &w->capacity);
-	if (w->fd < 0) {
-		err = w->fd;
+	w->t.ext = ext;
+	w->t.fd = open_target(path, ext, &w->capacity);
+	if (w->t.fd < 0) {
+		err = w->t.fd;
 		free(w);
 		return err;
 	}
@@ -197,7 +206,7 @@ int kj_image_writer_finish(struct kj_image_writer *w, uint64_t pages_free)
 	if (w->capacity && w->offset + KJ_IMAGE_ALIGN > w->capacity)
 		return -ENOSPC;
 	err = write_trailer(w);
-	if (!err && fsync(w->fd))
+	if (!err && fsync(w->t.fd))
 		err = -errno;
 	if (err)
 		return err;
@@ -208,7 +217,7 @@ int kj_image_writer_finish(struct kj_image_writer *w, uint64_t pages_free)
 	w->h.pages_ram = w->saved + w->zero + pages_free;
 	w->h.trailer_offset = w->offset;
 	err = write_header(w);
-	if (!err && fsync(w->fd))
+	if (!err && fsync(w->t.fd))
 		err = -errno;
 	return err;
 }
@@ -222,7 +231,7 @@ void kj_image_writer_close(struct kj_image_writer *w)
 {
 	if (!w)
 		return;
-	close(w->fd);
+	close(w->t.fd);
 	free(w->sums);
 	free(w->bounce);
 	free(w);

@@ -23,6 +23,17 @@ static inline uint64_t kj_page_up(uint64_t x)
 int kj_pread_all(int fd, void *buf, size_t len, uint64_t off);
 int kj_pwrite_all(int fd, const void *buf, size_t len, uint64_t off);
 
+/* A file or device, seen through an extent map if ext is not NULL. */
+struct kj_target {
+	int fd;
+	const struct kj_extents *ext;
+};
+
+int kj_target_pread(const struct kj_target *t, void *buf, size_t len,
+		    uint64_t off);
+int kj_target_pwrite(const struct kj_target *t, const void *buf, size_t len,
+		     uint64_t off);
+
 /* Reads a whole small file (procfs, sysfs) into a NUL-terminated buffer. */
 int kj_read_text(const char *path, char **text, size_t *len);
 

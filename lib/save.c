@@ -348,7 +348,7 @@ int kj_save(const struct kj_vmcore *vc, const char *dest,
 	s.pages_total = count_pages(vc);
 	err = alloc_slots(&s, threads);
 	if (!err)
-		err = kj_image_writer_open(dest, h, &s.w);
+		err = kj_image_writer_open_extents(dest, o->extents, h, &s.w);
 	if (!err)
 		err = run(&s, vc, threads, &pages_free);
 	if (!err)

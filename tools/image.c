@@ -8,11 +8,19 @@
 
 #include "tool.h"
 
+/* An --extents map, kept for as long as an image opened through it. */
+static struct kj_extents extents_map;
+static const char *extents_path;
+
 /* Opens an image, saying what is wrong with its header if anything. */
 static int open_image(const char *path, struct kj_image **img)
 {
 	struct kj_image_error e;
-	int err = kj_image_open(path, img, &e);
+	int err;
+
+	if (extents_path && read_extents(extents_path, &extents_map))
+		return -EINVAL;
+	err = kj_image_open_extents(path, extents_path ? &extents_map : NULL, img, &e);
 
 	if (err == -EBADMSG)
 		error("'%s': %s", path, kj_image_fault_str(e.fault));
@@ -38,6 +46,7 @@ static int one_path(int argc, char **argv, const char *usage, bool *json)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "extents", required_argument, NULL, 'x' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -47,6 +56,10 @@ static int one_path(int argc, char **argv, const char *usage, bool *json)
 		if (c == 'h') {
 			fputs(usage, stdout);
 			return -1;
+		}
+		if (c == 'x') {
+			extents_path = optarg;
+			continue;
 		}
 		if (c == 'j' && json) {
 			*json = true;
@@ -69,7 +82,7 @@ int cmd_verify(int argc, char **argv)
 	struct kj_image *img;
 	const struct kj_image_header *h;
 	int err, r = one_path(argc, argv,
-			      "usage: kjump verify IMAGE\n\n"
+			      "usage: kjump verify [--extents MAP] IMAGE\n\n"
 			      "Checks every checksum of IMAGE (a file or a device): header, blocks,\n"
 			      "run tables, trailer. Exits 0 if all are good; otherwise names the\n"
 			      "first bad block and its byte offset and exits 1.\n", NULL);
@@ -173,7 +186,7 @@ int cmd_info(int argc, char **argv)
 	bool json = false;
 	time_t t;
 	int r = one_path(argc, argv,
-			 "usage: kjump info IMAGE [--json]\n\n"
+			 "usage: kjump info [--extents MAP] IMAGE [--json]\n\n"
 			 "Shows IMAGE's header: its state, the kernel it holds, page counts,\n"
 			 "compression. Checks the header only; 'kjump verify' checks it all.\n",
 			 &json);
@@ -198,11 +211,12 @@ int cmd_export(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "elf", no_argument, NULL, 'e' },
+		{ "extents", required_argument, NULL, 'x' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	static const char usage[] =
-		"usage: kjump export --elf IMAGE OUT\n\n"
+		"usage: kjump export [--extents MAP] --elf IMAGE OUT\n\n"
 		"Writes IMAGE as an ELF core file OUT, as /proc/vmcore showed the saved\n"
 		"memory: pages left out as free come out as holes, and the VMCOREINFO\n"
 		"note is kept, so makedumpfile and crash can read it. The image is\n"
@@ -216,6 +230,10 @@ int cmd_export(int argc, char **argv)
 		if (c == 'h') {
 			fputs(usage, stdout);
 			return 0;
+		}
+		if (c == 'x') {
+			extents_path = optarg;
+			continue;
 		}
 		if (c != 'e') {
 			bad_option("export", c, argv[optind - 1]);

@@ -24,6 +24,7 @@ static const struct command {
 	{ "verify", cmd_verify, "check every checksum of an image" },
 	{ "info", cmd_info, "show an image's header" },
 	{ "export", cmd_export, "write an image as an ELF core file" },
+	{ "extents", cmd_extents, "where a file lies on its device, for save --extents" },
 	{ "call", cmd_call, "call a flat binary in physical mode and come back" },
 };
 

@@ -16,6 +16,7 @@
 struct save_args {
 	const char *dest;
 	const char *from;
+	const char *extents;
 	bool no_filter;
 	struct kj_save_opts o;
 	struct timespec t0;
@@ -37,6 +38,8 @@ static void save_usage(FILE *f)
 		"  --threads N         compression threads (default: online CPUs)\n"
 		"  --from CORE         read an ELF core file instead of " VMCORE_PATH "\n"
 		"  --no-filter         save free pages too\n"
+		"  --extents MAP       DEST is a device, and the image goes into the\n"
+		"                      extents MAP lists (from 'kjump extents FILE')\n"
 		"  -h, --help          show this help\n");
 }
 
@@ -69,6 +72,7 @@ static int parse_save_args(int argc, char **argv, struct save_args *a)
 		{ "threads", required_argument, NULL, 'j' },
 		{ "from", required_argument, NULL, 'f' },
 		{ "no-filter", no_argument, NULL, 'n' },
+		{ "extents", required_argument, NULL, 'x' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -84,6 +88,7 @@ static int parse_save_args(int argc, char **argv, struct save_args *a)
 		case 't': a->dest = optarg; break;
 		case 'f': a->from = optarg; break;
 		case 'n': a->no_filter = true; break;
+		case 'x': a->extents = optarg; break;
 		case 'c':
 			if (parse_compress(optarg, &a->o)) {
 				error("unknown compression '%s'", optarg);
@@ -267,15 +272,20 @@ int cmd_save(int argc, char **argv)
 	struct kj_image_header h;
 	struct kj_save_stats st;
 	struct kj_freemap *fm = NULL;
+	struct kj_extents x = { 0 };
 	struct kj_vmcore *vc;
 	int err, r = parse_save_args(argc, argv, &a);
 
 	if (r)
 		return r < 0 ? 0 : r;
+	if (a.extents && read_extents(a.extents, &x))
+		return EXIT_FAILED;
+	a.o.extents = a.extents ? &x : NULL;
 	err = kj_vmcore_open(a.from, &vc);
 	if (err) {
 		error("cannot open '%s': %s", a.from,
 		      err == -ENOEXEC ? "not an x86_64 ELF core" : strerror(-err));
+		kj_extents_release(&x);
 		if (!strcmp(a.from, VMCORE_PATH))
 			hint("run 'kjump save' in the kernel that 'kjump load' started");
 		return EXIT_FAILED;
@@ -297,6 +307,7 @@ int cmd_save(int argc, char **argv)
 	err = kj_save(vc, a.dest, &h, &a.o, &st);
 	kj_freemap_free(fm);
 	kj_vmcore_close(vc);
+	kj_extents_release(&x);
 	if (err) {
 		explain_save_error(&a, err, &st);
 		return EXIT_FAILED;

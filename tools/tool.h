@@ -65,5 +65,9 @@ int cmd_save(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_extents(int argc, char **argv);
+
+/* Reads an extent map file for --extents; prints what is wrong. */
+int read_extents(const char *path, struct kj_extents *x);
 
 #endif

@@ -63,3 +63,35 @@ t_expect image_save_not_a_core 1 "kjump: error: cannot open 'img': not an x86_64
 	"$KJUMP" save --from img --to x
 t_expect image_verify_missing 1 "kjump: error: cannot open '/nonexistent': No such file or directory" \
 	"$KJUMP" verify /nonexistent
+
+# Extent maps: an image written into scattered extents of a "device" (a
+# file here), readable only through the same map.
+truncate -s 32M dev.img
+printf '# two extents\n0x100000 0x400000\n0x800000 0x1000000\n' >map
+t_run image_save_into_extents 0 "$KJUMP" save --from core --to dev.img --extents map
+[ $t_rc -eq 0 ] && t_pass || t_fail "exit $t_rc: $t_err"
+t_run image_verify_through_extents 0 "$KJUMP" verify --extents map dev.img
+[ $t_rc -eq 0 ] && [ "$t_out" = "kjump: 'dev.img' is good: 3 blocks, 2143 pages saved, 357 zero, 0 free" ] &&
+	t_pass || t_fail "exit $t_rc: $t_out $t_err"
+t_expect image_extents_not_at_offset_0 1 "kjump: error: 'dev.img': not a kjump image (bad magic)" \
+	"$KJUMP" verify dev.img
+cmp -s <(dd if=dev.img bs=4096 skip=256 count=1 status=none | head -c 8) <(printf KJUMPIMG) &&
+	{ t_name=image_header_at_first_extent; t_pass; } ||
+	{ t_name=image_header_at_first_extent; t_fail "no header at byte 0x100000"; }
+printf '0x100000 0x400000\n0x800000 100\n' >badmap
+t_expect image_extents_bad_map 1 "kjump: error: 'badmap': line 2 is not 'DEVICE_OFFSET LENGTH' in whole pages" \
+	"$KJUMP" verify --extents badmap dev.img
+printf '0x100000 0x2000\n' >tinymap
+t_run image_save_extents_too_small 1 "$KJUMP" save --from core --to dev.img --extents tinymap
+[[ $t_rc -eq 1 && $t_err == *"kjump: error: 'dev.img' is too small for the image"* ]] &&
+	t_pass || t_fail "exit $t_rc: $t_err"
+
+dd if=/dev/zero of=written bs=1M count=4 status=none
+sync
+t_run image_extents_of_written_file 0 "$KJUMP" extents written
+[ $t_rc -eq 0 ] && grep -qE '^[0-9]+ [0-9]+$' <<<"$t_out" && t_pass || t_fail "exit $t_rc: $t_err"
+if fallocate -l 4M fallocated 2>/dev/null; then
+	t_expect image_extents_of_fallocated_file 1 \
+		"kjump: error: 'fallocated' has extents that cannot be written raw (unwritten, shared, encoded or inline)" \
+		"$KJUMP" extents fallocated
+fi
