@@ -107,8 +107,8 @@ static int fiemap_batch(int fd, uint64_t start, struct kj_extents *x,
 
 		if (fe->fe_flags & BAD_FLAGS || fe->fe_logical != x->total)
 			err = -EMEDIUMTYPE;
-		else
-			err = push(x, fe->fe_physical, fe->fe_length);
+		else if (push(x, fe->fe_physical, fe->fe_length))
+			err = -EMEDIUMTYPE;	/* not whole pages: 1 KiB blocks */
 		*next = fe->fe_logical + fe->fe_length;
 		*last = fe->fe_flags & FIEMAP_EXTENT_LAST;
 	}

@@ -49,7 +49,7 @@ int cmd_extents(int argc, char **argv)
 	}
 	err = kj_extents_of_file(argv[1], &x);
 	if (err == -EMEDIUMTYPE) {
-		error("'%s' has extents that cannot be written raw (unwritten, shared, encoded or inline)",
+		error("'%s' has extents that cannot be written raw (unwritten, shared, encoded, inline, or not in whole 4096-byte pages)",
 		      argv[1]);
 		hint("write the file full first, e.g. dd if=/dev/zero of='%s' bs=1M count=N", argv[1]);
 	} else if (err == -ENODATA) {

@@ -92,6 +92,6 @@ t_run image_extents_of_written_file 0 "$KJUMP" extents written
 [ $t_rc -eq 0 ] && grep -qE '^[0-9]+ [0-9]+$' <<<"$t_out" && t_pass || t_fail "exit $t_rc: $t_err"
 if fallocate -l 4M fallocated 2>/dev/null; then
 	t_expect image_extents_of_fallocated_file 1 \
-		"kjump: error: 'fallocated' has extents that cannot be written raw (unwritten, shared, encoded or inline)" \
+		"kjump: error: 'fallocated' has extents that cannot be written raw (unwritten, shared, encoded, inline, or not in whole 4096-byte pages)" \
 		"$KJUMP" extents fallocated
 fi
