@@ -311,13 +311,17 @@ static int run(struct saver *s, const struct kj_vmcore *vc, unsigned threads,
 {
 	pthread_t wt, *workers = calloc(threads, sizeof(*workers));
 	unsigned started = 0;
+	bool writing;
 	int err;
 
 	if (!workers)
 		return -ENOMEM;
 	err = -pthread_create(&wt, NULL, writer, s);
-	for (; !err && started < threads; started++)
+	writing = !err;
+	while (!err && started < threads) {
 		err = -pthread_create(&workers[started], NULL, worker, s);
+		started += !err;
+	}
 	if (!err)
 		err = fill_all(s, vc, pages_free);
 	if (err)
@@ -328,7 +332,8 @@ static int run(struct saver *s, const struct kj_vmcore *vc, unsigned threads,
 	pthread_mutex_unlock(&s->mu);
 	for (unsigned i = 0; i < started; i++)
 		pthread_join(workers[i], NULL);
-	pthread_join(wt, NULL);
+	if (writing)
+		pthread_join(wt, NULL);
 	free(workers);
 	return s->err;
 }
