@@ -47,6 +47,42 @@ static uint64_t block_checksum(const uint8_t *buf, uint32_t nruns,
 			 (size_t)nruns * RUN_SIZE + comp_len);
 }
 
+/* Would compression pay? A sample from the middle of the block is
+ * compressed into dst first: data that does not shrink by 1/16 there
+ * (random data, compressed files) is stored as it is, at memcpy speed. */
+#define SAMPLE_BYTES (64u << 10)
+
+static bool worth_compressing(enum kj_compressor c, int level,
+			      const uint8_t *data, uint32_t len, uint8_t *dst,
+			      size_t cap)
+{
+	uint32_t n = len < SAMPLE_BYTES ? len : SAMPLE_BYTES;
+	long r;
+
+	if (c == KJ_COMPRESS_NONE)
+		return false;
+	if (len < 2 * SAMPLE_BYTES)
+		return true;
+	r = kj_compress(c, level, data + (len - n) / 2, n, dst, cap);
+	return r > 0 && (uint64_t)r < n - n / 16;
+}
+
+/* The stored form of the page data: compressed, or as it is when that
+ * is not smaller (comp_len == raw_len, see doc/image-format.md). */
+static long put_data(const struct kj_block *b, enum kj_compressor c,
+		     int level, uint8_t *dst, size_t cap)
+{
+	long comp = -1;
+
+	if (worth_compressing(c, level, b->data, b->raw_len, dst, cap))
+		comp = kj_compress(c, level, b->data, b->raw_len, dst, cap);
+	if (comp < 0 || (uint64_t)comp >= b->raw_len) {
+		memcpy(dst, b->data, b->raw_len);
+		comp = b->raw_len;
+	}
+	return comp;
+}
+
 int kj_block_encode(const struct kj_block *b, enum kj_compressor c, int level,
 		    uint8_t *out, size_t *len, uint64_t *checksum)
 {
@@ -57,10 +93,7 @@ int kj_block_encode(const struct kj_block *b, enum kj_compressor c, int level,
 
 	if (b->nruns > BLOCK_RUNS_MAX || b->raw_len > BLOCK_RAW_MAX)
 		return -E2BIG;
-	comp = kj_compress(c, level, b->data, b->raw_len, out + B_RUNS + runs_len,
-			   cap);
-	if (comp < 0)
-		return (int)comp;
+	comp = put_data(b, c, level, out + B_RUNS + runs_len, cap);
 	total = kj_align_up(B_RUNS + runs_len + (size_t)comp, KJ_IMAGE_ALIGN);
 	memcpy(out + B_MAGIC, MAGIC, 8);
 	put_le64(out + B_SEQ, b->seq);
@@ -144,7 +177,8 @@ int kj_block_decode(const uint8_t *buf, const struct kj_block_head *h,
 		free(r);
 		return -ENOMEM;
 	}
-	if (!*fault && kj_decompress(c, buf + B_RUNS + h->nruns * RUN_SIZE,
+	if (!*fault && kj_decompress(h->comp_len == h->raw_len ? KJ_COMPRESS_NONE : c,
+				     buf + B_RUNS + h->nruns * RUN_SIZE,
 				     h->comp_len, d, h->raw_len))
 		*fault = KJ_IMG_BAD_DATA;
 	if (*fault) {
