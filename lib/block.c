@@ -47,26 +47,6 @@ static uint64_t block_checksum(const uint8_t *buf, uint32_t nruns,
 			 (size_t)nruns * RUN_SIZE + comp_len);
 }
 
-/* Would compression pay? A sample from the middle of the block is
- * compressed into dst first: data that does not shrink by 1/16 there
- * (random data, compressed files) is stored as it is, at memcpy speed. */
-#define SAMPLE_BYTES (64u << 10)
-
-static bool worth_compressing(enum kj_compressor c, int level,
-			      const uint8_t *data, uint32_t len, uint8_t *dst,
-			      size_t cap)
-{
-	uint32_t n = len < SAMPLE_BYTES ? len : SAMPLE_BYTES;
-	long r;
-
-	if (c == KJ_COMPRESS_NONE)
-		return false;
-	if (len < 2 * SAMPLE_BYTES)
-		return true;
-	r = kj_compress(c, level, data + (len - n) / 2, n, dst, cap);
-	return r > 0 && (uint64_t)r < n - n / 16;
-}
-
 /* The stored form of the page data: compressed, or as it is when that
  * is not smaller (comp_len == raw_len, see doc/image-format.md). */
 static long put_data(const struct kj_block *b, enum kj_compressor c,
@@ -74,7 +54,7 @@ static long put_data(const struct kj_block *b, enum kj_compressor c,
 {
 	long comp = -1;
 
-	if (worth_compressing(c, level, b->data, b->raw_len, dst, cap))
+	if (c != KJ_COMPRESS_NONE)
 		comp = kj_compress(c, level, b->data, b->raw_len, dst, cap);
 	if (comp < 0 || (uint64_t)comp >= b->raw_len) {
 		memcpy(dst, b->data, b->raw_len);

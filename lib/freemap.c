@@ -64,29 +64,43 @@ static void mark(struct kj_freemap *m, uint64_t pfn, uint64_t n, uint64_t end)
 	}
 }
 
-/* The struct page of pfn, read through the vmemmap mapping. */
-static int read_page(struct kj_pgtable *pt, const struct layout *l,
-		     uint64_t pfn, uint8_t *sp)
+/* One 4 KiB page of the vmemmap array, read whole: struct pages are
+ * read by the thousand, and a read of /proc/vmcore is not cheap. */
+struct memmap_page {
+	uint64_t va;			/* 1: none held */
+	bool ok;
+	uint8_t buf[4096];
+};
+
+/* The struct page of pfn, through the vmemmap mapping. */
+static const uint8_t *struct_page(struct kj_pgtable *pt, const struct layout *l,
+				  struct memmap_page *mp, uint64_t pfn)
 {
 	uint64_t va = l->vmemmap + pfn * l->page_size, pa;
+	uint64_t page = va & ~0xfffull;
 
-	if (kj_vtop(pt, va, &pa))
-		return -EFAULT;
-	if ((pa & 0xfff) + l->page_size > 4096)
-		return -EFAULT;	/* straddles a page: not on x86-64 */
-	return kj_vmcore_read(pt->vc, pa, sp, l->page_size);
+	if ((va & 0xfff) + l->page_size > 4096)
+		return NULL;	/* straddles a page: not on x86-64 */
+	if (page != mp->va) {
+		mp->va = page;
+		mp->ok = !kj_vtop(pt, page, &pa) &&
+			 !kj_vmcore_read(pt->vc, pa, mp->buf, sizeof(mp->buf));
+	}
+	return mp->ok ? mp->buf + (va & 0xfff) : NULL;
 }
 
 static void scan(struct kj_freemap *m, struct kj_pgtable *pt,
-		 const struct layout *l, uint64_t pfn, uint64_t end)
+		 const struct layout *l, struct memmap_page *mp, uint64_t pfn,
+		 uint64_t end)
 {
-	uint8_t sp[256];
+	const uint8_t *sp;
 
 	while (pfn < end) {
 		uint32_t type;
 		uint64_t order;
 
-		if (read_page(pt, l, pfn, sp)) {
+		sp = struct_page(pt, l, mp, pfn);
+		if (!sp) {
 			pfn++;
 			continue;
 		}
@@ -103,6 +117,7 @@ static void scan(struct kj_freemap *m, struct kj_pgtable *pt,
 
 int kj_freemap_build(const struct kj_vmcore *vc, struct kj_freemap **out)
 {
+	struct memmap_page *mp;
 	struct kj_freemap *m;
 	struct kj_pgtable pt;
 	struct layout l;
@@ -121,18 +136,22 @@ int kj_freemap_build(const struct kj_vmcore *vc, struct kj_freemap **out)
 			max_pfn = (ph->paddr + ph->filesz) / 4096;
 	}
 	m = calloc(1, sizeof(*m));
-	if (!m || !(m->bits = calloc(max_pfn / 64 + 1, 8))) {
+	mp = malloc(sizeof(*mp));
+	if (!m || !mp || !(m->bits = calloc(max_pfn / 64 + 1, 8))) {
 		free(m);
+		free(mp);
 		return -ENOMEM;
 	}
 	m->npfn = max_pfn;
+	mp->va = 1;
 	for (size_t i = 0; i < kj_vmcore_phdr_count(vc); i++) {
 		const struct kj_elf_phdr *ph = kj_vmcore_phdr(vc, i);
 
 		if (ph->type == KJ_PT_LOAD)
-			scan(m, &pt, &l, kj_page_up(ph->paddr) / 4096,
+			scan(m, &pt, &l, mp, kj_page_up(ph->paddr) / 4096,
 			     (ph->paddr + ph->filesz) / 4096);
 	}
+	free(mp);
 	*out = m;
 	return 0;
 }

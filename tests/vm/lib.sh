@@ -56,6 +56,12 @@ vm_log() {
 	tr -d '\r' <"$work/$1.serial.log"
 }
 
+# vm_field GUEST PREFIX: the rest of the first line of GUEST's serial
+# log that starts with PREFIX (a sed pattern).
+vm_field() {
+	vm_log "$1" | sed -n "s/^$2//p" | head -1
+}
+
 # How many lines of GUEST's serial log match the extended regex.
 vm_count() {
 	vm_log "$1" | grep -cE "$2"

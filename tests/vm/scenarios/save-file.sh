@@ -50,15 +50,14 @@ vm_a_initramfs "$work/a.cpio.gz" "$work/a-workload" "$work/b.cpio.gz" \
 vm_boot guest "$work/a.cpio.gz" "crashkernel=160M" 600 1G 2 \
 	-drive "file=$disk,format=raw,if=virtio,cache=unsafe"
 [ $? -eq 124 ] && vm_fail "the guest did not finish within 600 s"
-field() { vm_log guest | sed -n "s/^file-test: $1//p" | head -1; }
-[ -n "$(field 'A: map ')" ] || vm_fail "A could not map the file"
-[ "$(field 'B: save exited ')" = 0 ] || vm_fail "B's save failed: $(field 'B: kjump: error: ')"
+[ -n "$(vm_field guest 'file-test: A: map ')" ] || vm_fail "A could not map the file"
+[ "$(vm_field guest 'file-test: B: save exited ')" = 0 ] || vm_fail "B's save failed: $(vm_field guest 'file-test: B: kjump: error: ')"
 vm_count guest "^file-test: A: back$" >/dev/null || vm_fail "A did not come back"
 vm_count guest "^file-test: A: kjump: '/mnt/kjump.img' is good: " >/dev/null ||
-	vm_fail "A's verify of the file: $(field 'A: kjump: ')"
+	vm_fail "A's verify of the file: $(vm_field guest 'file-test: A: kjump: ')"
 vm_count guest "^file-test: A: marker page found in the image$" >/dev/null ||
 	vm_fail "A's marker page is not in the image with its hash"
 vm_count guest "^file-test: A: unmounted$" >/dev/null || vm_fail "A could not unmount"
 e2fsck -fn "$disk" >"$work/e2fsck.out" 2>&1 ||
 	vm_fail "e2fsck -fn on the host: $(tail -3 "$work/e2fsck.out" | tr '\n' ' ')"
-vm_pass "$(field 'B: kjump: saved ')"
+vm_pass "$(vm_field guest 'file-test: B: kjump: saved ')"

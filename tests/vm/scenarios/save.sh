@@ -49,8 +49,7 @@ vm_boot guest "$work/a.cpio.gz" "crashkernel=160M" 900 1G 2 \
 	-drive "file=$image,format=raw,if=virtio,cache=unsafe"
 [ $? -eq 124 ] && vm_fail "the guest did not finish within 900 s"
 
-field() { vm_log guest | sed -n "s/^save-test: $1//p" | head -1; }
-[ "$(field 'B: save exited ')" = 0 ] || vm_fail "B's save failed: $(field 'B: kjump: error: ')"
+[ "$(vm_field guest 'save-test: B: save exited ')" = 0 ] || vm_fail "B's save failed: $(vm_field guest 'save-test: B: kjump: error: ')"
 vm_count guest "^save-test: B: kjump: '/dev/vda' is good: " >/dev/null ||
 	vm_fail "B's verify of the image did not pass"
 vm_count guest "^save-test: A: back$" >/dev/null || vm_fail "A did not come back after the save"
@@ -61,7 +60,7 @@ sums=$(vm_log guest | sed -n 's/^membuf: .* checksum=//p' | sort -u | wc -l)
 	vm_fail "the host's verify failed: $(cat "$work/host-verify.out")"
 "$KJ_BUILD/kjump" export --elf "$image" "$work/export.elf" >/dev/null 2>&1 ||
 	vm_fail "export failed"
-page=$(field 'A: page at ')
+page=$(vm_field guest 'save-test: A: page at ')
 addr=${page%% *}
 want=${page##* }
 got=$("$KJ_BUILD/kjump" vmcore --file "$work/export.elf" --read "$addr" --length 4096 | sha256sum | cut -d' ' -f1)
@@ -74,12 +73,12 @@ grep -q "Command line: console=ttyS0 panic=-1 no_console_suspend crashkernel=160
 	vm_fail "A's kernel log in the export lacks A's command line"
 rm -f "$work/export.elf"
 
-mdf_hex=$(field 'B: makedumpfile: *Free pages *: ')
+mdf_hex=$(vm_field guest 'save-test: B: makedumpfile: *Free pages *: ')
 [ -n "$mdf_hex" ] || vm_fail "makedumpfile reported no free pages count"
 mdf=$((mdf_hex))
-ours=$(field 'B: kjump: saved ' | sed -n 's/.* \([0-9]*\) left out as free$/\1/p')
+ours=$(vm_field guest 'save-test: B: kjump: saved ' | sed -n 's/.* \([0-9]*\) left out as free$/\1/p')
 [ -n "$ours" ] && [ "$ours" -gt 0 ] || vm_fail "kjump left no page out as free"
 diff=$((ours > mdf ? ours - mdf : mdf - ours))
 [ $((diff * 100)) -le "$mdf" ] ||
 	vm_fail "kjump left out $ours free pages, makedumpfile -d 16 finds $mdf: more than 1 % apart"
-vm_pass "free pages: kjump $ours, makedumpfile -d 16 $mdf; $(field 'B: kjump: saved ')"
+vm_pass "free pages: kjump $ours, makedumpfile -d 16 $mdf; $(vm_field guest 'save-test: B: kjump: saved ')"

@@ -41,14 +41,13 @@ vm_boot guest "$work/a.cpio.gz" "crashkernel=128M" 300
 [ $? -eq 124 ] && vm_fail "the guest did not finish within 300 s"
 grep -A3 "^vmcore-test: load failed" <(vm_log guest) | tr '\n' ' ' | grep . && vm_fail "kjump load failed"
 
-field() { vm_log guest | sed -n "s/^vmcore-test: $1//p" | head -1; }
-a_page=$(field "A: page at ")
-b_page=$(field "B: page at ")
+a_page=$(vm_field guest "vmcore-test: A: page at ")
+b_page=$(vm_field guest "vmcore-test: B: page at ")
 [ -n "$a_page" ] || vm_fail "A did not report its marker page"
 [ -n "$b_page" ] || vm_fail "B did not read the marker page"
 [ "$a_page" = "$b_page" ] || vm_fail "B read '$b_page', A has '$a_page'"
 
-region=$(field "A: region ")
+region=$(vm_field guest "vmcore-test: A: region ")
 rs=$((16#${region%-*})) re=$((16#${region#*-}))
 loads=$(vm_log guest | sed -n 's/^vmcore-test: B: load 0x\([0-9a-f]*\)-0x\([0-9a-f]*\)$/\1 \2/p')
 [ -n "$loads" ] || vm_fail "B saw no PT_LOAD in /proc/vmcore"
@@ -58,8 +57,8 @@ while read -r s e; do
 	fi
 done <<<"$loads"
 
-release=$(field "A: release ")
-info=$(field "B: vmcoreinfo: ")
+release=$(vm_field guest "vmcore-test: A: release ")
+info=$(vm_field guest "vmcore-test: B: vmcoreinfo: ")
 [ -n "$info" ] && [ "$info" != none ] || vm_fail "B found no VMCOREINFO note"
 [ "${info##*OSRELEASE=}" = "$release" ] ||
 	vm_fail "VMCOREINFO says '$info', A's release is '$release'"
