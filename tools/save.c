@@ -224,7 +224,11 @@ static bool is_free(void *ctx, uint64_t pfn)
 static void free_filter(const struct kj_vmcore *vc, struct save_args *a,
 			struct kj_freemap **fm)
 {
-	int err = a->no_filter ? 0 : kj_freemap_build(vc, fm);
+	struct timespec t0;
+	int err;
+
+	start_clock(&t0);
+	err = a->no_filter ? 0 : kj_freemap_build(vc, fm);
 
 	if (a->no_filter) {
 		note("--no-filter: saving every page, free or not");
@@ -233,8 +237,8 @@ static void free_filter(const struct kj_vmcore *vc, struct save_args *a,
 		     err == -ENOENT ? "VMCOREINFO lacks what the filter needs"
 				    : strerror(-err));
 	} else {
-		note("leaving out %llu pages that were free in the buddy allocator",
-		     (unsigned long long)kj_freemap_count(*fm));
+		note("leaving out %llu pages that were free in the buddy allocator (found in %.2f s)",
+		     (unsigned long long)kj_freemap_count(*fm), seconds_since(&t0));
 		a->o.is_free = is_free;
 		a->o.free_ctx = *fm;
 	}
