@@ -10,24 +10,29 @@
 #include "tool.h"
 
 /* /dev/NAME for the device holding path, from /sys/dev/block. */
-static void device_of(const char *path, char *out, size_t size)
+bool device_of(const char *path, char *out, size_t size)
 {
 	char uevent[64], line[128];
 	struct stat st;
+	bool found = false;
 	FILE *f;
 
 	snprintf(out, size, "unknown");
 	if (stat(path, &st))
-		return;
+		return false;
 	snprintf(uevent, sizeof(uevent), "/sys/dev/block/%u:%u/uevent",
 		 major(st.st_dev), minor(st.st_dev));
 	f = fopen(uevent, "r");
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, "DEVNAME=", 8))
+	while (f && fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "DEVNAME=", 8)) {
 			snprintf(out, size, "/dev/%.*s", (int)strcspn(line + 8, "\n"),
 				 line + 8);
+			found = true;
+		}
+	}
 	if (f)
 		fclose(f);
+	return found;
 }
 
 int cmd_extents(int argc, char **argv)
@@ -93,4 +98,15 @@ int read_extents(const char *path, struct kj_extents *x)
 	else if (err)
 		error("'%s' lists no extents", path);
 	return err;
+}
+
+int drop_caches(void)
+{
+	FILE *f = fopen("/proc/sys/vm/drop_caches", "w");
+
+	if (!f || fputs("3\n", f) < 0 || fclose(f)) {
+		error("cannot drop caches: %s", strerror(errno));
+		return -errno;
+	}
+	return 0;
 }

@@ -13,16 +13,6 @@
 #define DEFAULT_INITRD "/usr/lib/kjump/initrd.cpio.gz"
 #define FILE_MAX (1ull << 30)
 
-struct load_opts {
-	const char *kernel;
-	const char *initrd;
-	const char *append;
-	bool dry_run;
-	bool force;
-	char kernel_buf[512];
-	char append_buf[1024];
-};
-
 static void load_usage(FILE *f)
 {
 	fprintf(f,
@@ -44,7 +34,7 @@ static void load_usage(FILE *f)
 }
 
 /* B talks on the consoles this kernel talks on, unless told otherwise. */
-static const char *default_append(char *buf, size_t size)
+const char *default_append(char *buf, size_t size)
 {
 	char line[4096], *save = NULL, *tok;
 	FILE *f = fopen("/proc/cmdline", "r");
@@ -109,13 +99,18 @@ static int parse_load_args(int argc, char **argv, struct load_opts *o)
 		hint("see 'kjump load --help'");
 		return EXIT_USAGE;
 	}
+	load_defaults(o);
+	return 0;
+}
+
+void load_defaults(struct load_opts *o)
+{
 	if (!o->kernel)
 		o->kernel = default_kernel(o->kernel_buf, sizeof(o->kernel_buf));
 	if (!o->initrd)
 		o->initrd = DEFAULT_INITRD;
 	if (!o->append)
 		o->append = default_append(o->append_buf, sizeof(o->append_buf));
-	return 0;
 }
 
 static void explain_kernel_error(int err, const char *file,
@@ -273,7 +268,7 @@ static int check_waiting_b(const struct load_opts *o)
 	return -EBUSY;
 }
 
-static int load(const struct load_opts *o)
+int load_b(const struct load_opts *o)
 {
 	struct kj_load_input in = { .append = o->append };
 	struct kj_system sys;
@@ -281,13 +276,13 @@ static int load(const struct load_opts *o)
 	int err;
 
 	if (!o->dry_run && require_kexec_jump())
-		return EXIT_FAILED;
+		return -EPERM;
 	if (check_waiting_b(o))
-		return EXIT_FAILED;
+		return -EBUSY;
 	err = kj_system_read(&sys);
 	if (err) {
 		error("cannot read this system's memory map: %s", strerror(-err));
-		return EXIT_FAILED;
+		return err;
 	}
 	err = read_file(o->kernel, &kernel, &in.kernel_size, FILE_MAX);
 	if (err && !strncmp(o->kernel, "/boot/vmlinuz", 13))
@@ -304,7 +299,7 @@ static int load(const struct load_opts *o)
 	free(kernel);
 	free(initrd);
 	kj_system_release(&sys);
-	return err ? EXIT_FAILED : 0;
+	return err ? -EIO : 0;
 }
 
 int cmd_load(int argc, char **argv)
@@ -314,5 +309,5 @@ int cmd_load(int argc, char **argv)
 
 	if (r)
 		return r < 0 ? 0 : r;
-	return load(&o);
+	return load_b(&o) ? EXIT_FAILED : 0;
 }

@@ -14,6 +14,8 @@ static const struct command {
 	int (*run)(int argc, char **argv);
 	const char *summary;
 } commands[] = {
+	{ "snapshot", cmd_snapshot, "save this system's memory into an image, and go on" },
+	{ "hibernate", cmd_hibernate, "save this system's memory into an image, and power off" },
 	{ "load", cmd_load, "load kernel B into the reserved region" },
 	{ "jump", cmd_jump, "jump to B (or, in B, back)" },
 	{ "back", cmd_back, "in B: jump back to the kernel that started it" },

@@ -54,6 +54,22 @@ struct timespec;
 void start_clock(struct timespec *t0);
 double seconds_since(const struct timespec *t0);
 
+/* kjump load's options, shared with the commands that load B themselves. */
+struct load_opts {
+	const char *kernel;
+	const char *initrd;
+	const char *append;
+	bool dry_run;
+	bool force;
+	char kernel_buf[512];
+	char append_buf[1024];
+};
+
+void load_defaults(struct load_opts *o);
+const char *default_append(char *buf, size_t size);
+/* Loads B as o says; prints what went wrong. 0 or a negative errno. */
+int load_b(const struct load_opts *o);
+
 int cmd_call(int argc, char **argv);
 int cmd_load(int argc, char **argv);
 int cmd_jump(int argc, char **argv);
@@ -66,6 +82,13 @@ int cmd_verify(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_extents(int argc, char **argv);
+int cmd_snapshot(int argc, char **argv);
+int cmd_hibernate(int argc, char **argv);
+
+/* Drops clean page cache, dentries and inodes (smaller images). */
+int drop_caches(void);
+/* /dev/NAME of the block device holding path; false if unknown. */
+bool device_of(const char *path, char *out, size_t size);
 
 /* Reads an extent map file for --extents; prints what is wrong. */
 int read_extents(const char *path, struct kj_extents *x);

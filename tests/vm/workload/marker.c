@@ -16,23 +16,8 @@
 #include <unistd.h>
 
 #define PAGE 4096
-#define PFN_MASK ((1ull << 55) - 1)
-#define PRESENT (1ull << 63)
 
-static int physical_address(void *page, uint64_t *paddr)
-{
-	uint64_t entry = 0;
-	off_t off = (off_t)((uintptr_t)page / PAGE * sizeof(entry));
-	int fd = open("/proc/self/pagemap", O_RDONLY);
-	ssize_t n = fd < 0 ? -1 : pread(fd, &entry, sizeof(entry), off);
-
-	if (fd >= 0)
-		close(fd);
-	if (n != sizeof(entry) || !(entry & PRESENT) || !(entry & PFN_MASK))
-		return -1;
-	*paddr = (entry & PFN_MASK) * PAGE;
-	return 0;
-}
+#include "pagemap.h"
 
 int main(int argc, char **argv)
 {
