@@ -106,6 +106,9 @@ int kj_kexec_check(enum kj_kexec_denial *why);
 /* Loads segments with KEXEC_PRESERVE_CONTEXT, entry at physical entry. */
 int kj_kexec_load_jump(uint64_t entry, const struct kj_segment *segs,
 		       size_t nr);
+/* Loads segments for a plain kexec: the caller does not come back. */
+int kj_kexec_load_plain(uint64_t entry, const struct kj_segment *segs,
+			size_t nr);
 /* Unloads whatever kexec image is loaded. */
 int kj_kexec_unload(void);
 /* Jumps to the loaded image; returns 0 once the system is back. */
@@ -239,6 +242,10 @@ struct kj_load_input {
 	size_t initrd_size;
 	const char *append;		/* the user's part of B's command line */
 	const struct kj_system *sys;
+	/* Load R, to restore: the caller's RAM (all but the region and low
+	 * memory) becomes legacy persistent memory (e820 type 12, /dev/pmemN)
+	 * instead of /proc/vmcore; no ELF core headers. */
+	bool restore;
 };
 
 struct kj_load_plan {
@@ -255,6 +262,7 @@ struct kj_load_plan {
 	struct kj_e820_entry e820[KJ_E820_MAX];	/* what B is told */
 	size_t ne820;
 	size_t nloads;			/* PT_LOADs given to B */
+	bool restore;			/* R: loaded for a plain kexec */
 	char *cmdline_text;		/* B's whole command line */
 	uint8_t *setup_buf;		/* owned: the KJ_SEG_SETUP bytes */
 	uint8_t *elfcore_buf;		/* owned */
@@ -276,7 +284,7 @@ struct kj_load_plan {
 int kj_load_plan(const struct kj_load_input *in, struct kj_load_plan *plan);
 void kj_load_plan_release(struct kj_load_plan *plan);
 
-/* Loads the plan with kexec_load(KEXEC_PRESERVE_CONTEXT). */
+/* Loads the plan: with KEXEC_PRESERVE_CONTEXT for B, plain for R. */
 int kj_load_plan_load(const struct kj_load_plan *plan);
 
 /* ---- ELF core headers and /proc/vmcore -------------------------------- */
@@ -334,6 +342,9 @@ int kj_jump_back_entry(const char *cmdline, uint64_t *entry);
  * the loaded image, and a second load would lose it.
  */
 int kj_jump_back_load(const struct kj_vmcore *vc, uint64_t entry);
+/* The same, with the control page's content given (R reads it from the
+ * memory it has just restored). */
+int kj_jump_back_load_page(uint64_t entry, const void *page);
 
 /* ---- Images (doc/image-format.md) ------------------------------------ */
 
@@ -559,6 +570,28 @@ int kj_freemap_build(const struct kj_vmcore *vc, struct kj_freemap **out);
 bool kj_freemap_test(const struct kj_freemap *m, uint64_t pfn);
 uint64_t kj_freemap_count(const struct kj_freemap *m);
 void kj_freemap_free(struct kj_freemap *m);
+
+/* ---- Restoring (in R) --------------------------------------------------- */
+
+struct kj_pmems;
+
+/* Opens every legacy persistent memory device (/dev/pmemN) with its
+ * physical range. -ENODEV if there is none. */
+int kj_pmems_open(struct kj_pmems **p);
+void kj_pmems_close(struct kj_pmems *p);
+/* Reads physical memory through them; -ENXIO outside them. */
+int kj_pmems_read(const struct kj_pmems *p, uint64_t addr, void *buf,
+		  size_t len);
+/* Verifies the whole image and that every page lands in a device (-ERANGE
+ * if not), writing nothing. */
+int kj_restore_check(struct kj_image *img, struct kj_pmems *p,
+		     struct kj_image_error *err);
+/* Writes every page back, each block verified again as it is read, zero
+ * pages as zeros, then syncs. */
+int kj_restore_write(struct kj_image *img, struct kj_pmems *p,
+		     struct kj_image_error *err, uint64_t *pages);
+/* Sets the image's consumed flag (rewrites the header), and syncs. */
+int kj_image_mark_consumed(const char *path, const struct kj_extents *ext);
 
 /* ---- Saving ----------------------------------------------------------- */
 

@@ -85,6 +85,7 @@ static int cmp_entry(const void *a, const void *b)
 int kj_e820_build(const struct kj_e820_entry *fw, size_t nfw,
 		  const struct kj_range *ram, size_t nram,
 		  const struct kj_range *carve, size_t ncarve,
+		  const struct kj_range *pram, size_t npram,
 		  struct kj_e820_entry *map, size_t *n)
 {
 	int err = 0;
@@ -96,6 +97,8 @@ int kj_e820_build(const struct kj_e820_entry *fw, size_t nfw,
 				  fw[i].type);
 	for (size_t i = 0; i < nram && !err; i++)
 		err = add_ram(map, n, &ram[i], carve, ncarve);
+	for (size_t i = 0; i < npram && !err; i++)
+		err = add(map, n, pram[i].start, pram[i].end, KJ_E820_PRAM);
 	if (err)
 		return err;
 	qsort(map, *n, sizeof(*map), cmp_entry);

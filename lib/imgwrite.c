@@ -236,3 +236,38 @@ void kj_image_writer_close(struct kj_image_writer *w)
 	free(w->bounce);
 	free(w);
 }
+
+/* Only the flags change: the rest of the header stays byte for byte,
+ * resealed with a new checksum. */
+int kj_image_mark_consumed(const char *path, const struct kj_extents *ext)
+{
+	struct kj_image_writer w = { .t = { .ext = ext } };
+	struct kj_image_header *h = malloc(sizeof(*h));
+	struct kj_image_error e;
+	uint8_t *buf = NULL;
+	int err = h ? 0 : -ENOMEM;
+
+	w.t.fd = open(path, O_RDWR | O_CLOEXEC);
+	if (!err && w.t.fd < 0)
+		err = -errno;
+	if (!err && posix_memalign((void **)&buf, KJ_IMAGE_ALIGN, KJ_IMAGE_HEADER_SIZE))
+		err = -ENOMEM;
+	if (!err)
+		err = kj_target_pread(&w.t, buf, KJ_IMAGE_HEADER_SIZE, 0);
+	if (!err)
+		err = kj_image_header_decode(buf, KJ_IMAGE_HEADER_SIZE, h, &e);
+	if (!err) {
+		uint32_t len = get_le32(buf + 0x0c);
+
+		put_le32(buf + 0x10, h->flags | KJ_IMAGE_FLAG_CONSUMED);
+		put_le64(buf + len - 8, kj_xxh3(buf, len - 8));
+		err = kj_target_pwrite(&w.t, buf, KJ_IMAGE_HEADER_SIZE, 0);
+	}
+	if (!err && fsync(w.t.fd))
+		err = -errno;
+	free(buf);
+	free(h);
+	if (w.t.fd >= 0)
+		close(w.t.fd);
+	return err;
+}

@@ -41,23 +41,29 @@ int kj_jump_back_entry(const char *cmdline, uint64_t *entry)
 	return *entry ? 0 : -ENOENT;
 }
 
-int kj_jump_back_load(const struct kj_vmcore *vc, uint64_t entry)
+int kj_jump_back_load_page(uint64_t entry, const void *page)
 {
-	uint8_t *page = malloc(KJ_PAGE_SIZE);
-	uint64_t base = entry & ~(uint64_t)(KJ_PAGE_SIZE - 1);
 	struct kj_segment seg = {
 		.buf = page,
 		.bufsz = KJ_PAGE_SIZE,
-		.mem = base,
+		.mem = entry & ~(uint64_t)(KJ_PAGE_SIZE - 1),
 		.memsz = KJ_PAGE_SIZE,
 	};
+
+	return kj_kexec_load_jump(entry, &seg, 1);
+}
+
+int kj_jump_back_load(const struct kj_vmcore *vc, uint64_t entry)
+{
+	uint8_t *page = malloc(KJ_PAGE_SIZE);
 	int err;
 
 	if (!page)
 		return -ENOMEM;
-	err = kj_vmcore_read(vc, base, page, KJ_PAGE_SIZE);
+	err = kj_vmcore_read(vc, entry & ~(uint64_t)(KJ_PAGE_SIZE - 1), page,
+			     KJ_PAGE_SIZE);
 	if (!err)
-		err = kj_kexec_load_jump(entry, &seg, 1);
+		err = kj_jump_back_load_page(entry, page);
 	free(page);
 	return err;
 }

@@ -100,6 +100,12 @@ int kj_kexec_load_jump(uint64_t entry, const struct kj_segment *segs,
 				 KEXEC_PRESERVE_CONTEXT | KEXEC_ARCH_DEFAULT);
 }
 
+int kj_kexec_load_plain(uint64_t entry, const struct kj_segment *segs,
+			size_t nr)
+{
+	return kj_sys_kexec_load(entry, segs, nr, KEXEC_ARCH_DEFAULT);
+}
+
 int kj_kexec_unload(void)
 {
 	return kj_sys_kexec_load(0, NULL, 0, KEXEC_ARCH_DEFAULT);

@@ -18,10 +18,12 @@ int kj_fw_memmap_read(const struct kj_iomem *iomem,
 		      struct kj_e820_entry **out, size_t *n);
 
 /* The map for a loaded kernel: fw's non-RAM entries, ram as RAM with the
- * carve-outs reserved. Sorted; -EINVAL if entries overlap. */
+ * carve-outs reserved, pram as legacy persistent memory (type 12). Sorted;
+ * -EINVAL if entries overlap. */
 int kj_e820_build(const struct kj_e820_entry *fw, size_t nfw,
 		  const struct kj_range *ram, size_t nram,
 		  const struct kj_range *carve, size_t ncarve,
+		  const struct kj_range *pram, size_t npram,
 		  struct kj_e820_entry *map, size_t *n);
 
 /* The page-aligned RAM below 1 MiB in the firmware's map. */

@@ -39,13 +39,18 @@ struct layout {
 /* B's command line, with fixed-width fields so its length is known before
  * the addresses are: the user's part, then what kjump needs. */
 static int build_cmdline(struct kj_load_plan *plan, const char *append,
-			 uint64_t elfcorehdr, size_t *slot)
+			 uint64_t elfcorehdr, bool restore, size_t *slot)
 {
+	char core[48] = "";
 	char *text;
-	int len = asprintf(&text, "%s%snokaslr elfcorehdr=0x%016llx %s%0*d",
-			   append ? append : "", append && *append ? " " : "",
-			   (unsigned long long)elfcorehdr, SLOT_KEY,
-			   SLOT_DIGITS, 0);
+	int len;
+
+	if (!restore)
+		snprintf(core, sizeof(core), "elfcorehdr=0x%016llx ",
+			 (unsigned long long)elfcorehdr);
+	len = asprintf(&text, "%s%snokaslr %s%s%0*d",
+		       append ? append : "", append && *append ? " " : "",
+		       core, SLOT_KEY, SLOT_DIGITS, 0);
 
 	if (len < 0)
 		return -ENOMEM;
@@ -112,6 +117,7 @@ static void put_purgatory(uint8_t *buf, const struct layout *l,
 /* B's RAM: the region and the low ranges; the ELF headers carved out. */
 static int build_e820(struct kj_load_plan *plan, const struct kj_system *sys,
 		      const struct kj_range *low, size_t nlow,
+		      const struct kj_range *pram, size_t npram,
 		      const struct layout *l)
 {
 	struct kj_range ram[LOW_MAX + 1];
@@ -120,7 +126,8 @@ static int build_e820(struct kj_load_plan *plan, const struct kj_system *sys,
 	memcpy(ram, low, nlow * sizeof(*low));
 	ram[nlow] = sys->region;
 	kj_ranges_sort(ram, nlow + 1);
-	return kj_e820_build(sys->fw, sys->nfw, ram, nlow + 1, &carve, 1,
+	return kj_e820_build(sys->fw, sys->nfw, ram, nlow + 1, &carve,
+			     l->elfcore_mem ? 1 : 0, pram, npram,
 			     plan->e820, &plan->ne820);
 }
 
@@ -181,8 +188,9 @@ static void add_segments(struct kj_load_plan *plan,
 			l->initrd, l->initrd_mem);
 	add_seg(plan, KJ_SEG_SETUP, plan->setup_buf, l->setup_mem, l->setup,
 		l->setup_mem);
-	add_seg(plan, KJ_SEG_ELFCORE, plan->elfcore_buf, elfcore_len,
-		l->elfcore, l->elfcore_mem);
+	if (elfcore_len)
+		add_seg(plan, KJ_SEG_ELFCORE, plan->elfcore_buf, elfcore_len,
+			l->elfcore, l->elfcore_mem);
 	for (size_t i = 0; i < nlow; i++)
 		add_seg(plan, KJ_SEG_BACKUP, NULL, 0, low[i].start,
 			kj_range_size(&low[i]));
@@ -217,53 +225,98 @@ int kj_plan_check(const struct kj_load_plan *plan, const struct kj_range *allowe
 	return total > total_ram / 2 ? -EFBIG : 0;
 }
 
-/* The PT_LOADs: the caller's RAM minus everything B may touch. */
-static int build_elfcore(struct kj_load_plan *plan, const struct kj_system *sys,
-			 const struct kj_range *excluded, size_t nexcluded,
-			 size_t *len)
+/* The caller's RAM minus everything B may touch: B's PT_LOADs, or R's
+ * persistent memory. */
+static int caller_ram(struct kj_load_plan *plan, const struct kj_system *sys,
+		      const struct kj_range *excluded, size_t nexcluded,
+		      struct kj_range **loads)
 {
-	struct kj_range *loads = malloc(LOADS_MAX * sizeof(*loads));
-	void *buf = NULL;
-	int err = loads ? 0 : -ENOMEM;
+	*loads = malloc(LOADS_MAX * sizeof(**loads));
+	if (!*loads)
+		return -ENOMEM;
+	return kj_ranges_subtract(sys->ram, sys->nram, excluded, nexcluded,
+				  *loads, LOADS_MAX, &plan->nloads);
+}
 
-	if (!err)
-		err = kj_ranges_subtract(sys->ram, sys->nram, excluded, nexcluded,
-					 loads, LOADS_MAX, &plan->nloads);
-	if (!err)
-		err = kj_elfcore_build(loads, plan->nloads, sys->vmcoreinfo_addr,
-				       sys->vmcoreinfo_size, sys->page_offset,
-				       &buf, len);
+/* R's persistent memory: whole pages only, as images hold them. */
+static void trim_to_pages(struct kj_range *r, size_t *n)
+{
+	size_t out = 0;
+
+	for (size_t i = 0; i < *n; i++) {
+		uint64_t s = kj_page_up(r[i].start);
+		uint64_t e = (r[i].end + 1) & ~(uint64_t)(KJ_PAGE_SIZE - 1);
+
+		if (s < e)
+			r[out++] = (struct kj_range){ s, e - 1 };
+	}
+	*n = out;
+}
+
+static int build_elfcore(struct kj_load_plan *plan, const struct kj_system *sys,
+			 const struct kj_range *loads, size_t *len)
+{
+	void *buf = NULL;
+	int err = kj_elfcore_build(loads, plan->nloads, sys->vmcoreinfo_addr,
+				   sys->vmcoreinfo_size, sys->page_offset,
+				   &buf, len);
+
 	plan->elfcore_buf = buf;
-	free(loads);
 	return err;
 }
+
+static int plan_layout(struct kj_load_plan *plan, const struct kj_load_input *in,
+		       const struct kj_range *excluded, size_t nlow,
+		       const struct kj_range *loads, size_t elfcore_len,
+		       struct layout *lp, size_t *slot);
 
 static int plan_pieces(struct kj_load_plan *plan, const struct kj_load_input *in,
 		       struct kj_range *excluded, size_t nlow)
 {
 	const struct kj_system *sys = in->sys;
+	struct kj_range *loads = NULL;
 	struct layout l;
-	size_t slot, elfcore_len;
+	size_t slot, elfcore_len = 0;
 	int err;
 
-	err = build_elfcore(plan, sys, excluded, nlow + 1, &elfcore_len);
+	err = caller_ram(plan, sys, excluded, nlow + 1, &loads);
+	if (!err && in->restore)
+		trim_to_pages(loads, &plan->nloads);
+	if (!err && !in->restore)
+		err = build_elfcore(plan, sys, loads, &elfcore_len);
 	if (!err)
-		err = build_cmdline(plan, in->append, 0, &slot);
-	if (err)
-		return err;
-	lay_out(plan, &sys->region, in->initrd_size, strlen(plan->cmdline_text),
-		elfcore_len, &l);
-	err = check_fit(plan, &sys->region, &l, in->initrd_size);
+		err = build_cmdline(plan, in->append, 0, in->restore, &slot);
 	if (!err)
-		err = build_cmdline(plan, in->append, l.elfcore, &slot);
-	if (!err)
-		err = build_e820(plan, sys, excluded, nlow, &l);
-	if (!err)
-		err = build_setup(plan, in, &l, slot);
+		err = plan_layout(plan, in, excluded, nlow, loads, elfcore_len, &l, &slot);
+	free(loads);
 	if (err)
 		return err;
 	add_segments(plan, in, &l, excluded, nlow, elfcore_len);
 	return kj_plan_check(plan, excluded, nlow + 1, sys->total_ram);
+}
+
+static int plan_layout(struct kj_load_plan *plan, const struct kj_load_input *in,
+		       const struct kj_range *excluded, size_t nlow,
+		       const struct kj_range *loads, size_t elfcore_len,
+		       struct layout *lp, size_t *slot)
+{
+	const struct kj_system *sys = in->sys;
+	struct layout l;
+	int err;
+
+	lay_out(plan, &sys->region, in->initrd_size, strlen(plan->cmdline_text),
+		elfcore_len, &l);
+	err = check_fit(plan, &sys->region, &l, in->initrd_size);
+	if (!err)
+		err = build_cmdline(plan, in->append, l.elfcore, in->restore, slot);
+	if (!err)
+		err = build_e820(plan, sys, excluded, nlow,
+				 in->restore ? loads : NULL,
+				 in->restore ? plan->nloads : 0, &l);
+	if (!err)
+		err = build_setup(plan, in, &l, *slot);
+	*lp = l;
+	return err;
 }
 
 int kj_load_plan(const struct kj_load_input *in, struct kj_load_plan *plan)
@@ -278,6 +331,7 @@ int kj_load_plan(const struct kj_load_input *in, struct kj_load_plan *plan)
 		return err;
 	if (!in->sys->has_region)
 		return -ENOENT;
+	plan->restore = in->restore;
 	err = kj_low_ranges(in->sys->fw, in->sys->nfw, excluded, LOW_MAX, &nlow);
 	if (err)
 		return err;
@@ -297,5 +351,7 @@ void kj_load_plan_release(struct kj_load_plan *plan)
 
 int kj_load_plan_load(const struct kj_load_plan *plan)
 {
+	if (plan->restore)
+		return kj_kexec_load_plain(plan->entry, plan->segs, plan->nr);
 	return kj_kexec_load_jump(plan->entry, plan->segs, plan->nr);
 }

@@ -229,6 +229,10 @@ static int plan_and_load(const struct load_opts *o, struct kj_load_input *in,
 		explain_plan_error(err, o, &plan, sys);
 		goto out;
 	}
+	if (o->check && (err = o->check(o->check_ctx, &plan)))
+		goto out;
+	if (o->dry_run && o->check)
+		goto out;
 	if (o->dry_run) {
 		print_plan(o, &plan, sys);
 		goto out;
@@ -270,7 +274,7 @@ static int check_waiting_b(const struct load_opts *o)
 
 int load_b(const struct load_opts *o)
 {
-	struct kj_load_input in = { .append = o->append };
+	struct kj_load_input in = { .append = o->append, .restore = o->restore };
 	struct kj_system sys;
 	void *kernel = NULL, *initrd = NULL;
 	int err;

@@ -16,6 +16,8 @@ static const struct command {
 } commands[] = {
 	{ "snapshot", cmd_snapshot, "save this system's memory into an image, and go on" },
 	{ "hibernate", cmd_hibernate, "save this system's memory into an image, and power off" },
+	{ "resume", cmd_resume, "resume a hibernated system from its image" },
+	{ "restore", cmd_restore, "in R: write an image back and jump into it" },
 	{ "load", cmd_load, "load kernel B into the reserved region" },
 	{ "jump", cmd_jump, "jump to B (or, in B, back)" },
 	{ "back", cmd_back, "in B: jump back to the kernel that started it" },

@@ -61,6 +61,10 @@ struct load_opts {
 	const char *append;
 	bool dry_run;
 	bool force;
+	bool restore;			/* load R, see struct kj_load_input */
+	/* Called with the plan before anything is loaded; non-zero stops. */
+	int (*check)(void *ctx, const struct kj_load_plan *plan);
+	void *check_ctx;
 	char kernel_buf[512];
 	char append_buf[1024];
 };
@@ -84,6 +88,9 @@ int cmd_export(int argc, char **argv);
 int cmd_extents(int argc, char **argv);
 int cmd_snapshot(int argc, char **argv);
 int cmd_hibernate(int argc, char **argv);
+int cmd_resume(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
+
 
 /* Drops clean page cache, dentries and inodes (smaller images). */
 int drop_caches(void);

@@ -334,3 +334,28 @@ TEST(plan_check_rules)
 	p.nr = KJ_SEGMENTS_MAX + 1;
 	CHECK_INT(kj_plan_check(&p, allowed, 2, 1u << 30), -E2BIG);
 }
+
+TEST(plan_restore_gives_r_the_ram_as_pmem)
+{
+	struct fixture f;
+	uint64_t pram = 0;
+
+	setup(&f, 0x37000000, 128u << 20);
+	f.in.restore = true;
+	CHECK_INT(plan(&f), 0);
+	CHECK_INT(f.plan.nr, 4);		/* no ELF core headers */
+	CHECK(seg_of(&f.plan, KJ_SEG_ELFCORE)->memsz == 0);
+	CHECK(!strstr(f.plan.cmdline_text, "elfcorehdr="));
+	for (size_t i = 0; i < f.plan.ne820; i++) {
+		const struct kj_e820_entry *e = &f.plan.e820[i];
+
+		if (e->type == KJ_E820_PRAM)
+			pram += kj_range_size(&e->range);
+		if (e->type == KJ_E820_RAM)
+			CHECK(e->range.end < 0x100000 || e->range.start >= 0x37000000);
+	}
+	/* qemu_ram minus the region and low memory, whole pages: 1 MiB to the
+	 * region, the region's end to 0x3ffdffff (0x9f000-0x9fbff is no page) */
+	CHECK_U64(pram, (0x37000000 - 0x100000) + (0x3ffe0000 - 0x3f000000));
+	teardown(&f);
+}

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Restoring an image in R, where the saved kernel's RAM is legacy
+ * persistent memory: /dev/pmemN, each at the physical address in
+ * /sys/block/pmemN/device/resource. Every page of the image must fall in
+ * one of them, which is checked over the whole image before the first
+ * page is written.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "image.h"
+
+struct kj_pmem {
+	struct kj_range range;
+	int fd;
+};
+
+struct kj_pmems {
+	struct kj_pmem *d;
+	size_t n;
+	uint64_t pages;
+};
+
+static int read_u64(const char *path, int base, uint64_t *v)
+{
+	char *text;
+	size_t len;
+	int err = kj_read_text(path, &text, &len);
+
+	if (!err) {
+		*v = strtoull(text, NULL, base);
+		free(text);
+	}
+	return err;
+}
+
+static int add_pmem(struct kj_pmems *p, const char *name)
+{
+	char path[320];	/* a d_name is at most 255 bytes */
+	uint64_t start, sectors;
+	struct kj_pmem *d;
+
+	snprintf(path, sizeof(path), "/sys/block/%s/device/resource", name);
+	if (read_u64(path, 16, &start))
+		return 0;	/* not a legacy pmem namespace */
+	snprintf(path, sizeof(path), "/sys/block/%s/size", name);
+	if (read_u64(path, 10, &sectors) || !sectors)
+		return 0;
+	d = realloc(p->d, (p->n + 1) * sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	p->d = d;
+	snprintf(path, sizeof(path), "/dev/%s", name);
+	d[p->n].range = (struct kj_range){ start, start + sectors * 512 - 1 };
+	d[p->n].fd = open(path, O_RDWR | O_CLOEXEC);
+	if (d[p->n].fd < 0)
+		return -errno;
+	p->n++;
+	return 0;
+}
+
+int kj_pmems_open(struct kj_pmems **out)
+{
+	struct kj_pmems *p = calloc(1, sizeof(*p));
+	DIR *dir = opendir("/sys/block");
+	struct dirent *de;
+	int err = !p || !dir ? -ENOENT : 0;
+
+	while (!err && (de = readdir(dir)))
+		if (!strncmp(de->d_name, "pmem", 4))
+			err = add_pmem(p, de->d_name);
+	if (dir)
+		closedir(dir);
+	if (!err && p && !p->n)
+		err = -ENODEV;
+	if (err) {
+		kj_pmems_close(p);
+		return err;
+	}
+	*out = p;
+	return 0;
+}
+
+void kj_pmems_close(struct kj_pmems *p)
+{
+	for (size_t i = 0; p && i < p->n; i++)
+		close(p->d[i].fd);
+	if (p)
+		free(p->d);
+	free(p);
+}
+
+/* The device holding all of [addr, addr + len), or NULL. */
+static const struct kj_pmem *pmem_at(const struct kj_pmems *p, uint64_t addr,
+				     uint64_t len)
+{
+	struct kj_range r = { addr, addr + len - 1 };
+
+	for (size_t i = 0; i < p->n; i++)
+		if (r.start >= p->d[i].range.start && r.end <= p->d[i].range.end)
+			return &p->d[i];
+	return NULL;
+}
+
+int kj_pmems_read(const struct kj_pmems *p, uint64_t addr, void *buf,
+		  size_t len)
+{
+	const struct kj_pmem *d = pmem_at(p, addr, len);
+
+	return d ? kj_pread_all(d->fd, buf, len, addr - d->range.start) : -ENXIO;
+}
+
+/* Pass 1: every run must land in persistent memory. */
+static int check_block(void *ctx, const struct kj_block *b)
+{
+	for (uint32_t i = 0; i < b->nruns; i++)
+		if (!pmem_at(ctx, b->runs[i].pfn * KJ_PAGE_SIZE,
+			     (uint64_t)b->runs[i].count * KJ_PAGE_SIZE))
+			return -ERANGE;
+	return 0;
+}
+
+/* Pass 2: each block, checked again as it is read, written in place. */
+static int write_block(void *ctx, const struct kj_block *b)
+{
+	static const uint8_t zero[KJ_PAGE_SIZE];
+	struct kj_pmems *p = ctx;
+	const uint8_t *data = b->data;
+
+	for (uint32_t i = 0; i < b->nruns; i++) {
+		const struct kj_run *r = &b->runs[i];
+		uint64_t addr = r->pfn * KJ_PAGE_SIZE;
+		const struct kj_pmem *d = pmem_at(p, addr, (uint64_t)r->count * KJ_PAGE_SIZE);
+		int err = 0;
+
+		for (uint32_t k = 0; k < r->count && !err; k++, addr += KJ_PAGE_SIZE)
+			err = kj_pwrite_all(d->fd, r->kind == KJ_RUN_DATA ? data : zero,
+					    KJ_PAGE_SIZE, addr - d->range.start);
+		if (err)
+			return err;
+		if (r->kind == KJ_RUN_DATA)
+			data += (size_t)r->count * KJ_PAGE_SIZE;
+		p->pages += r->count;
+	}
+	return 0;
+}
+
+int kj_restore_check(struct kj_image *img, struct kj_pmems *p,
+		     struct kj_image_error *err)
+{
+	return kj_image_verify(img, check_block, p, err);
+}
+
+int kj_restore_write(struct kj_image *img, struct kj_pmems *p,
+		     struct kj_image_error *err, uint64_t *pages)
+{
+	int r = kj_image_verify(img, write_block, p, err);
+
+	for (size_t i = 0; !r && i < p->n; i++)
+		if (fsync(p->d[i].fd))
+			r = -errno;
+	*pages = p->pages;
+	return r;
+}

@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * kjump resume (in C, the kernel of the next boot): check an image through
+ * and through, then kexec R into the region to restore it. kjump restore
+ * (in R): write the image back, mark it consumed, jump back into A.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "tool.h"
+
+struct resume {
+	const char *image;
+	const char *extents_path;
+	bool check_only;
+	struct kj_extents ext;
+	struct kj_image *img;
+	const struct kj_image_header *h;
+	struct load_opts lo;
+	char append[2048];
+};
+
+static void resume_usage(FILE *f, bool restore)
+{
+	fprintf(f, restore
+		? "usage: kjump restore --image DEST [--extents MAP]\n\n"
+		  "In R: writes the image back to the memory it came from (seen here as\n"
+		  "/dev/pmemN), marks it consumed, and jumps back into the saved system.\n"
+		: "usage: kjump resume --image DEST [--extents MAP] [--check]\n\n"
+		  "Resumes the system hibernated into DEST. First checks everything: every\n"
+		  "checksum, that the image is complete and was not resumed before, that\n"
+		  "this machine's RAM is the one it was saved from, that this kernel is\n"
+		  "the one that saved it. Then starts R in the reserved region to write it\n"
+		  "back. --check stops after the checks and says whether it could resume.\n");
+}
+
+static int parse_resume(int argc, char **argv, struct resume *r, bool restore)
+{
+	static const struct option opts[] = {
+		{ "image", required_argument, NULL, 'i' },
+		{ "extents", required_argument, NULL, 'x' },
+		{ "check", no_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
+
+	while ((c = next_option(argc, argv, opts)) != -1) {
+		if (c == 'i')
+			r->image = optarg;
+		else if (c == 'x')
+			r->extents_path = optarg;
+		else if (c == 'c' && !restore)
+			r->check_only = true;
+		else if (c == 'h') {
+			resume_usage(stdout, restore);
+			return -1;
+		} else {
+			bad_option(argv[0], c == 'c' ? '?' : c, argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (!r->image || optind != argc) {
+		error(r->image ? "unexpected argument '%s'" : "no --image DEST given", argv[optind]);
+		resume_usage(stderr, restore);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* Everything about the image itself: checksums, state. */
+static int check_image(struct resume *r)
+{
+	struct kj_image_error e;
+	int err;
+
+	if (r->extents_path && read_extents(r->extents_path, &r->ext))
+		return -EINVAL;
+	err = kj_image_open_extents(r->image, r->extents_path ? &r->ext : NULL, &r->img, &e);
+	if (!err)
+		err = kj_image_verify(r->img, NULL, NULL, &e);
+	if (err == -EBADMSG)
+		error("cannot resume '%s': %s", r->image, kj_image_fault_str(e.fault));
+	else if (err)
+		error("cannot read '%s': %s", r->image, strerror(-err));
+	if (err)
+		return err;
+	r->h = kj_image_get_header(r->img);
+	if (r->h->flags & KJ_IMAGE_FLAG_CONSUMED) {
+		error("'%s' was resumed once already; it is never resumed twice", r->image);
+		return -EALREADY;
+	}
+	if (!r->h->reentry) {
+		error("'%s' has no re-entry point: it is a snapshot, not a hibernation", r->image);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* This kernel must be the one that saved the image: R is this kernel. */
+static int check_kernel(const struct resume *r)
+{
+	struct utsname u;
+
+	if (uname(&u) || strcmp(u.release, r->h->osrelease)) {
+		error("'%s' was saved by kernel %s; this is %s", r->image,
+		      r->h->osrelease, uname(&u) ? "unknown" : u.release);
+		hint("boot the kernel that hibernated, to resume");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The RAM R would restore into here must be the RAM the image holds. */
+static int check_ram(void *ctx, const struct kj_load_plan *plan)
+{
+	const struct resume *r = ctx;
+	uint32_t n = 0;
+	bool same = true;
+
+	for (size_t i = 0; i < plan->ne820; i++) {
+		const struct kj_e820_entry *e = &plan->e820[i];
+
+		if (e->type != KJ_E820_PRAM)
+			continue;
+		same &= n < r->h->nram && e->range.start == r->h->ram[n].start &&
+			e->range.end == r->h->ram[n].end;
+		n++;
+	}
+	if (same && n == r->h->nram)
+		return 0;
+	error("'%s' is of another memory layout: %u RAM ranges there, %u here, or they differ",
+	      r->image, r->h->nram, n);
+	hint("resume on the machine that hibernated, booted with the same crashkernel=");
+	return -EXDEV;
+}
+
+static int load_r(struct resume *r)
+{
+	char base[1024];
+	size_t n = (size_t)snprintf(r->append, sizeof(r->append),
+				    "%s kjump.action=restore kjump.image=%s",
+				    default_append(base, sizeof(base)), r->image);
+
+	for (size_t i = 0; i < r->ext.n && n < sizeof(r->append); i++)
+		n += (size_t)snprintf(r->append + n, sizeof(r->append) - n, "%s%llu:%llu",
+				      i ? "," : " kjump.extents=",
+				      (unsigned long long)r->ext.e[i].dev,
+				      (unsigned long long)r->ext.e[i].len);
+	if (n >= sizeof(r->append) - 100) {
+		error("'%s' is in too many pieces to hand to R", r->image);
+		return -E2BIG;
+	}
+	r->lo.append = r->append;
+	r->lo.restore = true;
+	r->lo.force = true;
+	r->lo.dry_run = r->check_only;
+	r->lo.check = check_ram;
+	r->lo.check_ctx = r;
+	load_defaults(&r->lo);
+	return load_b(&r->lo);
+}
+
+int cmd_resume(int argc, char **argv)
+{
+	struct resume r = { 0 };
+	int err = parse_resume(argc, argv, &r, false);
+
+	if (err)
+		return err < 0 ? 0 : err;
+	if (!r.check_only && require_kexec_jump())
+		return EXIT_FAILED;
+	err = check_image(&r);
+	if (!err)
+		err = check_kernel(&r);
+	if (!err)
+		err = load_r(&r);
+	if (!err && r.check_only)
+		note("'%s' can be resumed: %llu pages saved, %llu zero, kernel %s",
+		     r.image, (unsigned long long)r.h->pages_saved,
+		     (unsigned long long)r.h->pages_zero, r.h->osrelease);
+	if (!err && !r.check_only) {
+		note("resuming from '%s': starting R", r.image);
+		sync();
+		err = kj_kexec_jump();
+		error("cannot start R: %s", strerror(-err));
+	}
+	kj_image_close(r.img);
+	kj_extents_release(&r.ext);
+	return err ? EXIT_FAILED : 0;
+}
+
+/* In R, after the checks: write, mark, jump. Returns only on failure. */
+static int restore(struct resume *r, struct kj_pmems *pm)
+{
+	struct kj_image_error e;
+	uint64_t pages = 0, entry = r->h->reentry;
+	uint8_t page[KJ_PAGE_SIZE];
+	int err = kj_restore_check(r->img, pm, &e);
+
+	if (err) {
+		error("refusing to restore '%s' (nothing written): %s", r->image,
+		      err == -ERANGE ? "a page lies outside this machine's memory"
+				     : kj_image_fault_str(e.fault));
+		return err;
+	}
+	err = kj_restore_write(r->img, pm, &e, &pages);
+	if (err) {
+		error("restoring '%s' failed while writing: %s", r->image,
+		      err == -EBADMSG ? kj_image_fault_str(e.fault) : strerror(-err));
+		return err;
+	}
+	note("restored %llu pages", (unsigned long long)pages);
+	err = kj_image_mark_consumed(r->image, r->extents_path ? &r->ext : NULL);
+	if (!err)
+		err = kj_pmems_read(pm, entry & ~(uint64_t)(KJ_PAGE_SIZE - 1), page, sizeof(page));
+	if (!err)
+		err = kj_jump_back_load_page(entry, page);
+	if (err) {
+		error("cannot prepare the jump back into 0x%llx: %s",
+		      (unsigned long long)entry, strerror(-err));
+		return err;
+	}
+	note("image marked consumed; jumping back to 0x%llx", (unsigned long long)entry);
+	sync();
+	return kj_kexec_jump();
+}
+
+int cmd_restore(int argc, char **argv)
+{
+	struct resume r = { 0 };
+	struct kj_pmems *pm = NULL;
+	int err = parse_resume(argc, argv, &r, true);
+
+	if (err)
+		return err < 0 ? 0 : err;
+	if (require_kexec_jump())
+		return EXIT_FAILED;
+	err = check_image(&r);
+	if (!err && (err = kj_pmems_open(&pm)))
+		error("no persistent memory to restore into: %s", strerror(-err));
+	if (!err)
+		err = restore(&r, pm);
+	kj_pmems_close(pm);
+	kj_image_close(r.img);
+	kj_extents_release(&r.ext);
+	return err ? EXIT_FAILED : 0;
+}
