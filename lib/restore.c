@@ -135,17 +135,23 @@ static int write_block(void *ctx, const struct kj_block *b)
 
 	for (uint32_t i = 0; i < b->nruns; i++) {
 		const struct kj_run *r = &b->runs[i];
-		uint64_t addr = r->pfn * KJ_PAGE_SIZE;
-		const struct kj_pmem *d = pmem_at(p, addr, (uint64_t)r->count * KJ_PAGE_SIZE);
+		size_t len = (size_t)r->count * KJ_PAGE_SIZE;
+		uint64_t off = r->pfn * KJ_PAGE_SIZE;
+		const struct kj_pmem *d = pmem_at(p, off, len);
 		int err = 0;
 
-		for (uint32_t k = 0; k < r->count && !err; k++, addr += KJ_PAGE_SIZE)
-			err = kj_pwrite_all(d->fd, r->kind == KJ_RUN_DATA ? data : zero,
-					    KJ_PAGE_SIZE, addr - d->range.start);
+		if (!d)		/* pass 1 rules this out; never write blind */
+			return -ERANGE;
+		off -= d->range.start;
+		if (r->kind == KJ_RUN_DATA) {	/* contiguous here and there */
+			err = kj_pwrite_all(d->fd, data, len, off);
+			data += len;
+		}
+		for (uint32_t k = 0; r->kind == KJ_RUN_ZERO && k < r->count && !err; k++)
+			err = kj_pwrite_all(d->fd, zero, KJ_PAGE_SIZE,
+					    off + (uint64_t)k * KJ_PAGE_SIZE);
 		if (err)
 			return err;
-		if (r->kind == KJ_RUN_DATA)
-			data += (size_t)r->count * KJ_PAGE_SIZE;
 		p->pages += r->count;
 	}
 	return 0;

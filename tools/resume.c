@@ -120,22 +120,33 @@ static int check_kernel(const struct resume *r)
 static int check_ram(void *ctx, const struct kj_load_plan *plan)
 {
 	const struct resume *r = ctx;
+	const struct kj_range *there = NULL, *here = NULL;
 	uint32_t n = 0;
-	bool same = true;
 
-	for (size_t i = 0; i < plan->ne820; i++) {
+	for (size_t i = 0; i < plan->ne820 && !here; i++) {
 		const struct kj_e820_entry *e = &plan->e820[i];
 
 		if (e->type != KJ_E820_PRAM)
 			continue;
-		same &= n < r->h->nram && e->range.start == r->h->ram[n].start &&
-			e->range.end == r->h->ram[n].end;
+		if (n >= r->h->nram || e->range.start != r->h->ram[n].start ||
+		    e->range.end != r->h->ram[n].end) {
+			here = &e->range;
+			there = n < r->h->nram ? &r->h->ram[n] : NULL;
+		}
 		n++;
 	}
-	if (same && n == r->h->nram)
+	if (!here && n == r->h->nram)
 		return 0;
-	error("'%s' is of another memory layout: %u RAM ranges there, %u here, or they differ",
-	      r->image, r->h->nram, n);
+	if (!here)
+		there = &r->h->ram[n];
+	error("'%s' is of another memory layout: RAM range %u is %s there, %s here",
+	      r->image, n, there ? "present" : "absent", here ? "present" : "absent");
+	if (there)
+		error("  there: 0x%llx-0x%llx", (unsigned long long)there->start,
+		      (unsigned long long)there->end);
+	if (here)
+		error("  here:  0x%llx-0x%llx", (unsigned long long)here->start,
+		      (unsigned long long)here->end);
 	hint("resume on the machine that hibernated, booted with the same crashkernel=");
 	return -EXDEV;
 }
