@@ -2,7 +2,8 @@
 /*
  * imgcorrupt IMAGE WHERE: damages an image in one named place, resealing
  * checksums where the damage must reach the checks behind them.
- *   magic version header-checksum incomplete block-checksum runs truncate
+ *   magic version header-checksum incomplete consumed block-checksum runs
+ *   truncate
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -42,6 +43,9 @@ static int damage(const char *where, uint64_t data)
 		hdr[0x78] ^= 1;
 	else if (!strcmp(where, "incomplete")) {
 		hdr[0x10] &= (uint8_t)~KJ_IMAGE_FLAG_COMPLETE;
+		reseal_header();
+	} else if (!strcmp(where, "consumed")) {
+		hdr[0x10] |= KJ_IMAGE_FLAG_CONSUMED;
 		reseal_header();
 	} else if (!strcmp(where, "block-checksum"))
 		blk[0x28 + 16 * get_le32(blk + 0x10) + 10] ^= 1;
