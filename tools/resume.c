@@ -180,15 +180,19 @@ static int load_r(struct resume *r)
 int cmd_resume(int argc, char **argv)
 {
 	struct resume r = { 0 };
+	struct timespec t0;
 	int err = parse_resume(argc, argv, &r, false);
 
 	if (err)
 		return err < 0 ? 0 : err;
 	if (!r.check_only && require_kexec_jump())
 		return EXIT_FAILED;
+	start_clock(&t0);
 	err = check_image(&r);
 	if (!err)
 		err = check_kernel(&r);
+	if (!err)
+		note("checked '%s' in %.2f s", r.image, seconds_since(&t0));
 	if (!err)
 		err = load_r(&r);
 	if (!err && r.check_only)
@@ -212,7 +216,11 @@ static int restore(struct resume *r, struct kj_pmems *pm)
 	struct kj_image_error e;
 	uint64_t pages = 0, entry = r->h->reentry;
 	uint8_t page[KJ_PAGE_SIZE];
-	int err = kj_restore_check(r->img, pm, &e);
+	struct timespec t0;
+	int err;
+
+	start_clock(&t0);
+	err = kj_restore_check(r->img, pm, &e);
 
 	if (err) {
 		error("refusing to restore '%s' (nothing written): %s", r->image,
@@ -226,7 +234,8 @@ static int restore(struct resume *r, struct kj_pmems *pm)
 		      err == -EBADMSG ? kj_image_fault_str(e.fault) : strerror(-err));
 		return err;
 	}
-	note("restored %llu pages", (unsigned long long)pages);
+	note("restored %llu pages in %.2f s", (unsigned long long)pages,
+	     seconds_since(&t0));
 	err = kj_image_mark_consumed(r->image, r->extents_path ? &r->ext : NULL);
 	if (!err)
 		err = kj_pmems_read(pm, entry & ~(uint64_t)(KJ_PAGE_SIZE - 1), page, sizeof(page));
