@@ -110,3 +110,14 @@ int drop_caches(void)
 	}
 	return 0;
 }
+
+size_t append_extents(char *buf, size_t size, size_t n,
+		      const struct kj_extents *x)
+{
+	for (size_t i = 0; i < x->n && n < size; i++)
+		n += (size_t)snprintf(buf + n, size - n, "%s%llu:%llu",
+				      i ? "," : " kjump.extents=",
+				      (unsigned long long)x->e[i].dev,
+				      (unsigned long long)x->e[i].len);
+	return n;
+}

@@ -158,11 +158,7 @@ static int load_r(struct resume *r)
 				    "%s kjump.action=restore kjump.image=%s",
 				    default_append(base, sizeof(base)), r->image);
 
-	for (size_t i = 0; i < r->ext.n && n < sizeof(r->append); i++)
-		n += (size_t)snprintf(r->append + n, sizeof(r->append) - n, "%s%llu:%llu",
-				      i ? "," : " kjump.extents=",
-				      (unsigned long long)r->ext.e[i].dev,
-				      (unsigned long long)r->ext.e[i].len);
+	n = append_extents(r->append, sizeof(r->append), n, &r->ext);
 	if (n >= sizeof(r->append) - 100) {
 		error("'%s' is in too many pieces to hand to R", r->image);
 		return -E2BIG;

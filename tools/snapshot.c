@@ -182,11 +182,7 @@ static int build_append(struct job *j)
 				    j->hibernate ? "hibernate" : "snapshot",
 				    j->device, j->compress);
 
-	for (size_t i = 0; i < j->ext.n && n < sizeof(j->append); i++)
-		n += (size_t)snprintf(j->append + n, sizeof(j->append) - n, "%s%llu:%llu",
-				      i ? "," : " kjump.extents=",
-				      (unsigned long long)j->ext.e[i].dev,
-				      (unsigned long long)j->ext.e[i].len);
+	n = append_extents(j->append, sizeof(j->append), n, &j->ext);
 	if (n >= sizeof(j->append) - 200) {
 		error("'%s' is in %zu pieces: too many to hand to B", j->image, j->ext.n);
 		hint("use a less fragmented file, or a device");
@@ -196,14 +192,23 @@ static int build_append(struct job *j)
 	return 0;
 }
 
-/* B wrote under this kernel's caches: read the image afresh. */
+/* B wrote under this kernel's caches: read the image afresh. For a file,
+ * POSIX_FADV_DONTNEED was seen to leave its old pages cached (ext4, 6.12),
+ * so the clean page cache is dropped as a whole. */
 static void forget_cached(const char *path)
 {
+	struct stat st;
+	FILE *f;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd >= 0) {
 		posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
 		close(fd);
+	}
+	if (!stat(path, &st) && S_ISREG(st.st_mode) &&
+	    (f = fopen("/proc/sys/vm/drop_caches", "w"))) {
+		fputs("1\n", f);
+		fclose(f);
 	}
 }
 
@@ -227,6 +232,14 @@ static int outcome(const struct job *j, time_t started, double secs)
 	} else {
 		error("%s failed: B did not leave a complete image in '%s'; see B's messages on the console",
 		      j->hibernate ? "hibernation" : "the snapshot", j->image);
+		if (!h)
+			error("  reading it back: %s", err == -EBADMSG ? kj_image_fault_str(e.fault)
+								  : strerror(-err));
+		else if (!(h->flags & KJ_IMAGE_FLAG_COMPLETE))
+			error("  reading it back: it is incomplete");
+		else if (!j->hibernate)
+			error("  reading it back: it was made at %llu, before this snapshot (%llu)",
+			      (unsigned long long)h->created, (unsigned long long)started);
 		err = -EIO;
 	}
 	kj_image_close(img);

@@ -97,6 +97,11 @@ int drop_caches(void);
 /* /dev/NAME of the block device holding path; false if unknown. */
 bool device_of(const char *path, char *out, size_t size);
 
+/* Appends " kjump.extents=DEV:LEN,..." at buf + n, for a kernel's command
+ * line (kjump's initramfs reads it back); returns the new length. */
+size_t append_extents(char *buf, size_t size, size_t n,
+		      const struct kj_extents *x);
+
 /* Reads an extent map file for --extents; prints what is wrong. */
 int read_extents(const char *path, struct kj_extents *x);
 

@@ -1,6 +1,8 @@
 #!/bin/bash
 # snapshot: three snapshots while a counter runs, with kjump's own B
-# (default kernel and initramfs; B's role comes from its command line).
+# (default kernel and initramfs; B's role comes from its command line):
+# two into devices, the third into a file on an ext4 file system that A
+# has mounted (B writes the file's extents, never mounting it).
 #
 # Evidence: each `kjump snapshot` reports its image in A; on the host, all
 # three images verify, and the counter's value read out of each image (at
@@ -10,20 +12,25 @@
 . "$(dirname "$0")/../lib.sh"
 vm_setup snapshot
 drives=()
-for d in a b c; do
+for d in a b; do
 	truncate -s 1200M "$work/snap-$d.raw"
 	drives+=(-drive "file=$work/snap-$d.raw,format=raw,if=virtio,cache=unsafe")
 done
+truncate -s 400M "$work/ext4.raw"
+mkfs.ext4 -q -F -b 4096 "$work/ext4.raw" || vm_fail "mkfs.ext4 failed on the host"
+drives+=(-drive "file=$work/ext4.raw,format=raw,if=virtio,cache=unsafe")
 
 cat >"$work/a-workload" <<'A'
 #!/bin/sh
 ticker >/dev/ttyS0 &
+mount -t ext4 /dev/vdc /mnt && dd if=/dev/zero of=/mnt/snap.img bs=1M count=300 2>/dev/null && sync
 sleep 1
-for d in a b c; do
-	kjump snapshot --image /dev/vd$d 2>&1 | sed 's/^/snapshot-test: A: /'
+for image in /dev/vda /dev/vdb /mnt/snap.img; do
+	kjump snapshot --image $image 2>&1 | sed 's/^/snapshot-test: A: /'
 	sleep 2
 done
 sleep 2
+umount /mnt
 echo "snapshot-test: A: done"
 A
 
@@ -40,6 +47,11 @@ vm_count guest "^snapshot-test: A: done$" >/dev/null || vm_fail "A did not finis
 paddr=$(vm_field guest 'ticker: paddr=')
 [ -n "$paddr" ] || vm_fail "the counter did not report its page"
 last=0 values=
+debugfs -R "dump /snap.img $work/snap-c.raw" "$work/ext4.raw" >/dev/null 2>&1 ||
+	vm_fail "cannot take the third snapshot out of the ext4 image"
+e2fsck -fn "$work/ext4.raw" >"$work/e2fsck.out" 2>&1 ||
+	vm_fail "e2fsck -fn: $(tail -3 "$work/e2fsck.out" | tr '\n' ' ')"
+rm -f "$work/ext4.raw"
 for d in a b c; do
 	img=$work/snap-$d.raw
 	"$KJ_BUILD/kjump" verify "$img" >"$work/verify-$d.out" 2>&1 ||
