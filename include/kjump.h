@@ -326,6 +326,16 @@ const struct kj_elf_phdr *kj_vmcore_phdr(const struct kj_vmcore *vc, size_t i);
 /* Reads len bytes at physical address paddr; -ENXIO if not in the core. */
 int kj_vmcore_read(const struct kj_vmcore *vc, uint64_t paddr, void *buf,
 		   size_t len);
+/* The value of KEY (without "=") in a VMCOREINFO text, copied into out;
+ * -ENOENT (and "") if it is not there. */
+int kj_vmcoreinfo_str(const char *text, const char *key, char *out,
+		      size_t size);
+
+/* The whole pages a core's segment holds: [*first, *end) in page frames,
+ * empty when it holds no whole page. */
+void kj_phdr_pages(const struct kj_elf_phdr *ph, uint64_t *first,
+		   uint64_t *end);
+
 /* The VMCOREINFO text (NUL-terminated, owned by vc); -ENOENT if none. */
 int kj_vmcore_vmcoreinfo(const struct kj_vmcore *vc, const char **text);
 

@@ -193,3 +193,12 @@ int kj_elfcore_build_file(const struct kj_range *loads, size_t nloads,
 	*len = size;
 	return 0;
 }
+
+void kj_phdr_pages(const struct kj_elf_phdr *ph, uint64_t *first,
+		   uint64_t *end)
+{
+	*first = kj_page_up(ph->paddr) / KJ_PAGE_SIZE;
+	*end = (ph->paddr + ph->filesz) / KJ_PAGE_SIZE;
+	if (*end < *first)	/* less than a page, not page aligned */
+		*end = *first;
+}

@@ -131,9 +131,11 @@ int kj_freemap_build(const struct kj_vmcore *vc, struct kj_freemap **out)
 		return err;
 	for (size_t i = 0; i < kj_vmcore_phdr_count(vc); i++) {
 		const struct kj_elf_phdr *ph = kj_vmcore_phdr(vc, i);
+		uint64_t first, end;
 
-		if (ph->type == KJ_PT_LOAD && (ph->paddr + ph->filesz) / 4096 > max_pfn)
-			max_pfn = (ph->paddr + ph->filesz) / 4096;
+		kj_phdr_pages(ph, &first, &end);
+		if (ph->type == KJ_PT_LOAD && end > max_pfn)
+			max_pfn = end;
 	}
 	m = calloc(1, sizeof(*m));
 	mp = malloc(sizeof(*mp));
@@ -146,10 +148,11 @@ int kj_freemap_build(const struct kj_vmcore *vc, struct kj_freemap **out)
 	mp->va = 1;
 	for (size_t i = 0; i < kj_vmcore_phdr_count(vc); i++) {
 		const struct kj_elf_phdr *ph = kj_vmcore_phdr(vc, i);
+		uint64_t first, end;
 
+		kj_phdr_pages(ph, &first, &end);
 		if (ph->type == KJ_PT_LOAD)
-			scan(m, &pt, &l, mp, kj_page_up(ph->paddr) / 4096,
-			     (ph->paddr + ph->filesz) / 4096);
+			scan(m, &pt, &l, mp, first, end);
 	}
 	free(mp);
 	*out = m;

@@ -209,12 +209,12 @@ static const uint8_t *page_at(struct window *win, int fd, uint64_t off,
 static int fill_load(struct saver *s, const struct kj_elf_phdr *ph, int fd,
 		     struct slot **sl, uint64_t *pages_free)
 {
-	uint64_t first = kj_page_up(ph->paddr) / KJ_PAGE_SIZE;
-	uint64_t end = (ph->paddr + ph->filesz) / KJ_PAGE_SIZE;
+	uint64_t first, end;
 	uint64_t load_end = ph->offset + ph->filesz;
 	struct window win = { 0 };
 	int err = 0;
 
+	kj_phdr_pages(ph, &first, &end);
 	for (uint64_t pfn = first; pfn < end && !err; pfn++, s->pages_done++) {
 		uint64_t off = ph->offset + pfn * KJ_PAGE_SIZE - ph->paddr;
 		const uint8_t *page;
@@ -298,9 +298,11 @@ static uint64_t count_pages(const struct kj_vmcore *vc)
 	for (size_t i = 0; i < kj_vmcore_phdr_count(vc); i++) {
 		const struct kj_elf_phdr *ph = kj_vmcore_phdr(vc, i);
 
+		uint64_t first, end;
+
+		kj_phdr_pages(ph, &first, &end);
 		if (ph->type == KJ_PT_LOAD)
-			n += (ph->paddr + ph->filesz) / KJ_PAGE_SIZE -
-			     kj_page_up(ph->paddr) / KJ_PAGE_SIZE;
+			n += end - first;
 	}
 	return n;
 }

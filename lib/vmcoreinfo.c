@@ -10,6 +10,8 @@
 
 #include "filter.h"
 
+#include <stdio.h>
+
 static const char *value_of(const char *text, const char *key)
 {
 	size_t klen = strlen(key);
@@ -36,5 +38,18 @@ int kj_vmcoreinfo_u64(const char *text, const char *key, uint64_t *out)
 	*out = hex ? strtoull(v, &end, 16) : (uint64_t)strtoll(v, &end, 10);
 	if (errno || end == v || (*end && *end != '\n'))
 		return -EINVAL;
+	return 0;
+}
+
+int kj_vmcoreinfo_str(const char *text, const char *key, char *out,
+		      size_t size)
+{
+	const char *v = value_of(text, key);
+
+	if (size)
+		out[0] = '\0';
+	if (!v)
+		return -ENOENT;
+	snprintf(out, size, "%.*s", (int)strcspn(v, "\n"), v);
 	return 0;
 }

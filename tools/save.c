@@ -134,18 +134,6 @@ static void progress(void *ctx, uint64_t done, uint64_t total, uint64_t bytes)
 		mbs > 0 ? (double)(total - done) * KJ_PAGE_SIZE / 1e6 / mbs : 0);
 }
 
-/* VMCOREINFO's value for KEY, copied into out. */
-static void vmcoreinfo_value(const char *info, const char *key, char *out,
-			     size_t size)
-{
-	const char *p = strstr(info, key);
-
-	out[0] = '\0';
-	if (p)
-		snprintf(out, size, "%.*s", (int)strcspn(p + strlen(key), "\n"),
-			 p + strlen(key));
-}
-
 /* The RAM the image describes: the core's PT_LOADs, whole pages only.
  * The excluded ranges: this kernel's own RAM (the region, low memory),
  * when the core is this kernel's /proc/vmcore. */
@@ -157,15 +145,15 @@ static int image_maps(const struct kj_vmcore *vc, struct kj_image_header *h,
 
 	for (size_t i = 0; i < kj_vmcore_phdr_count(vc); i++) {
 		const struct kj_elf_phdr *ph = kj_vmcore_phdr(vc, i);
-		uint64_t start = (ph->paddr + KJ_PAGE_SIZE - 1) & ~(uint64_t)(KJ_PAGE_SIZE - 1);
-		uint64_t end = (ph->paddr + ph->filesz) & ~(uint64_t)(KJ_PAGE_SIZE - 1);
+		uint64_t first, end;
 
-		if (ph->type != KJ_PT_LOAD || start >= end)
+		kj_phdr_pages(ph, &first, &end);
+		if (ph->type != KJ_PT_LOAD || first == end)
 			continue;
 		if (h->nram == KJ_IMAGE_MAP_MAX)
 			return -E2BIG;
-		h->ram[h->nram].start = start;
-		h->ram[h->nram++].end = end - 1;
+		h->ram[h->nram].start = first * KJ_PAGE_SIZE;
+		h->ram[h->nram++].end = end * KJ_PAGE_SIZE - 1;
 		if (!h->page_offset && ph->vaddr > ph->paddr)
 			h->page_offset = ph->vaddr - ph->paddr;
 	}
@@ -207,8 +195,8 @@ static int fill_header(const struct kj_vmcore *vc, struct kj_image_header *h,
 		h->reentry = 0;
 	if (kj_vmcore_vmcoreinfo(vc, &info))
 		info = "";
-	vmcoreinfo_value(info, "OSRELEASE=", h->osrelease, sizeof(h->osrelease));
-	vmcoreinfo_value(info, "BUILD-ID=", h->build_id, sizeof(h->build_id));
+	kj_vmcoreinfo_str(info, "OSRELEASE", h->osrelease, sizeof(h->osrelease));
+	kj_vmcoreinfo_str(info, "BUILD-ID", h->build_id, sizeof(h->build_id));
 	if (*info)
 		h->note_len = (uint32_t)kj_vmcoreinfo_note(info, h->note, sizeof(h->note));
 	err = image_maps(vc, h, own_core);

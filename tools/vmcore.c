@@ -27,7 +27,8 @@ static void vmcore_usage(FILE *f)
 
 static void print_info(const struct kj_vmcore *vc)
 {
-	const char *info, *p;
+	const char *info;
+	char release[64];
 	size_t n = kj_vmcore_phdr_count(vc);
 
 	for (size_t i = 0; i < n; i++) {
@@ -41,9 +42,8 @@ static void print_info(const struct kj_vmcore *vc)
 		printf("vmcoreinfo: none\n");
 		return;
 	}
-	p = strstr(info, "OSRELEASE=");
-	printf("vmcoreinfo: %zu bytes, OSRELEASE=%.*s\n", strlen(info),
-	       p ? (int)strcspn(p + 10, "\n") : 0, p ? p + 10 : "");
+	kj_vmcoreinfo_str(info, "OSRELEASE", release, sizeof(release));
+	printf("vmcoreinfo: %zu bytes, OSRELEASE=%s\n", strlen(info), release);
 }
 
 static int dump(const struct kj_vmcore *vc, uint64_t addr, uint64_t len)

@@ -193,3 +193,34 @@ TEST(vmcore_reader)
 	unlink(path);
 	CHECK_INT(kj_vmcore_open("/nonexistent", &vc), -ENOENT);
 }
+
+TEST(vmcoreinfo_str_is_anchored_at_line_starts)
+{
+	static const char info[] = "XOSRELEASE=wrong\nOSRELEASE=6.12.117\nBUILD-ID=ab12\n";
+	char out[16];
+
+	CHECK_INT(kj_vmcoreinfo_str(info, "OSRELEASE", out, sizeof(out)), 0);
+	CHECK_STR(out, "6.12.117");
+	CHECK_INT(kj_vmcoreinfo_str(info, "BUILD-ID", out, sizeof(out)), 0);
+	CHECK_STR(out, "ab12");
+	CHECK_INT(kj_vmcoreinfo_str(info, "PAGESIZE", out, sizeof(out)), -ENOENT);
+	CHECK_STR(out, "");
+}
+
+TEST(phdr_whole_pages)
+{
+	struct kj_elf_phdr ph = { .type = KJ_PT_LOAD, .paddr = 0x9f000, .filesz = 0xc00 };
+	uint64_t first, end;
+
+	kj_phdr_pages(&ph, &first, &end);
+	CHECK_U64(end - first, 0);
+	ph.paddr = 0x9fc00;
+	ph.filesz = 0x100;		/* less than a page, unaligned */
+	kj_phdr_pages(&ph, &first, &end);
+	CHECK_U64(end, first);
+	ph.paddr = 0x100800;
+	ph.filesz = 0x3000;
+	kj_phdr_pages(&ph, &first, &end);
+	CHECK_U64(first, 0x101);
+	CHECK_U64(end, 0x103);
+}
