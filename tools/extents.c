@@ -111,8 +111,10 @@ int drop_caches(void)
 	return 0;
 }
 
-size_t append_extents(char *buf, size_t size, size_t n,
-		      const struct kj_extents *x)
+/* Appends " kjump.extents=DEV:LEN,..." at buf + n (kjump's initramfs
+ * reads it back); returns the new length. */
+static size_t append_extents(char *buf, size_t size, size_t n,
+			     const struct kj_extents *x)
 {
 	for (size_t i = 0; i < x->n && n < size; i++)
 		n += (size_t)snprintf(buf + n, size - n, "%s%llu:%llu",
@@ -120,4 +122,17 @@ size_t append_extents(char *buf, size_t size, size_t n,
 				      (unsigned long long)x->e[i].dev,
 				      (unsigned long long)x->e[i].len);
 	return n;
+}
+
+size_t action_append(char *buf, size_t size, const char *action,
+		     const char *image, const char *compress,
+		     const struct kj_extents *x)
+{
+	char base[1024];
+	size_t n = (size_t)snprintf(buf, size, "%s kjump.action=%s kjump.image=%s",
+				    default_append(base, sizeof(base)), action, image);
+
+	if (compress && n < size)
+		n += (size_t)snprintf(buf + n, size - n, " kjump.compress=%s", compress);
+	return append_extents(buf, size, n, x);
 }

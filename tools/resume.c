@@ -153,12 +153,9 @@ static int check_ram(void *ctx, const struct kj_load_plan *plan)
 
 static int load_r(struct resume *r)
 {
-	char base[1024];
-	size_t n = (size_t)snprintf(r->append, sizeof(r->append),
-				    "%s kjump.action=restore kjump.image=%s",
-				    default_append(base, sizeof(base)), r->image);
+	size_t n = action_append(r->append, sizeof(r->append), "restore",
+				 r->image, NULL, &r->ext);
 
-	n = append_extents(r->append, sizeof(r->append), n, &r->ext);
 	if (n >= sizeof(r->append) - 100) {
 		error("'%s' is in too many pieces to hand to R", r->image);
 		return -E2BIG;

@@ -175,14 +175,10 @@ static int resolve_target(struct job *j)
 /* B's command line: this kernel's consoles, then the action. */
 static int build_append(struct job *j)
 {
-	char base[1024];
-	size_t n = (size_t)snprintf(j->append, sizeof(j->append),
-				    "%s kjump.action=%s kjump.image=%s kjump.compress=%s",
-				    default_append(base, sizeof(base)),
-				    j->hibernate ? "hibernate" : "snapshot",
-				    j->device, j->compress);
+	size_t n = action_append(j->append, sizeof(j->append),
+				 j->hibernate ? "hibernate" : "snapshot",
+				 j->device, j->compress, &j->ext);
 
-	n = append_extents(j->append, sizeof(j->append), n, &j->ext);
 	if (n >= sizeof(j->append) - 200) {
 		error("'%s' is in %zu pieces: too many to hand to B", j->image, j->ext.n);
 		hint("use a less fragmented file, or a device");

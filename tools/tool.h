@@ -97,10 +97,13 @@ int drop_caches(void);
 /* /dev/NAME of the block device holding path; false if unknown. */
 bool device_of(const char *path, char *out, size_t size);
 
-/* Appends " kjump.extents=DEV:LEN,..." at buf + n, for a kernel's command
- * line (kjump's initramfs reads it back); returns the new length. */
-size_t append_extents(char *buf, size_t size, size_t n,
-		      const struct kj_extents *x);
+/* The command line for a kernel kjump starts with a task for its
+ * initramfs: this kernel's consoles, kjump.action=, kjump.image=,
+ * kjump.compress= (if not NULL) and kjump.extents=. Returns its length
+ * (>= size if it did not fit). */
+size_t action_append(char *buf, size_t size, const char *action,
+		     const char *image, const char *compress,
+		     const struct kj_extents *x);
 
 /* Reads an extent map file for --extents; prints what is wrong. */
 int read_extents(const char *path, struct kj_extents *x);
