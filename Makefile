@@ -124,9 +124,14 @@ $(O)/bench/bare: bench/bare.c $(O)/libkjump.a
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)$(CC) $(CFLAGS) $(LDFLAGS_STATIC) -o $@ $< $(O)/libkjump.a $(LIBS)
 
-.PHONY: bench-save
+.PHONY: bench bench-save bench-hibernate
+bench: bench-save bench-hibernate
+
 bench-save: all $(O)/bench/bare
 	bench/save
+
+bench-hibernate: all
+	bench/hibernate
 
 .PHONY: fuzz
 fuzz: $(FUZZ_BINS) $(TEST_TOOLS) $(O)/kjump

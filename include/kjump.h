@@ -541,6 +541,31 @@ typedef int (*kj_block_fn)(void *ctx, const struct kj_block *b);
 int kj_image_verify(struct kj_image *img, kj_block_fn fn, void *ctx,
 		    struct kj_image_error *err);
 
+enum kj_walk_mode {
+	KJ_WALK_VERIFY,		/* everything kj_image_verify checks */
+	KJ_WALK_RUNS,		/* heads and run tables only: the image's shape
+				 * and where its pages go; fn sees no data */
+	KJ_WALK_TRUSTED,	/* data decoded, checksums not checked again:
+				 * for an image verified just before */
+};
+
+struct kj_walk_opts {
+	enum kj_walk_mode mode;
+	kj_block_fn fn;			/* may be NULL */
+	void *ctx;
+	/* fn runs in the worker threads, several at once, in any order; after
+	 * a failure it may have seen blocks past the failing one. */
+	bool any_order;
+	bool aligned;			/* b->data 4096-aligned (O_DIRECT) */
+	unsigned threads;		/* 0: one per online CPU */
+};
+
+/* Walks the blocks, reading in order in the calling thread and checking
+ * and decoding in worker threads; the trailer and counts are checked in
+ * every mode. Returns as kj_image_verify, which is mode VERIFY in order. */
+int kj_image_walk(struct kj_image *img, const struct kj_walk_opts *o,
+		  struct kj_image_error *err);
+
 /* Writes the image as an ELF core file at out (see lib/export.c). */
 int kj_image_export_elf(struct kj_image *img, const char *out,
 			struct kj_image_error *err);
@@ -592,12 +617,13 @@ void kj_pmems_close(struct kj_pmems *p);
 /* Reads physical memory through them; -ENXIO outside them. */
 int kj_pmems_read(const struct kj_pmems *p, uint64_t addr, void *buf,
 		  size_t len);
-/* Verifies the whole image and that every page lands in a device (-ERANGE
- * if not), writing nothing. */
+/* Checks the image's shape again (heads, run tables, trailer; not the
+ * data, which the caller verified before) and that every page lands in a
+ * device (-ERANGE if not), writing nothing. */
 int kj_restore_check(struct kj_image *img, struct kj_pmems *p,
 		     struct kj_image_error *err);
-/* Writes every page back, each block verified again as it is read, zero
- * pages as zeros, then syncs. */
+/* Writes every page back, zero pages as zeros, from one thread per CPU,
+ * then syncs. The data is decoded, its checksums not checked again. */
 int kj_restore_write(struct kj_image *img, struct kj_pmems *p,
 		     struct kj_image_error *err, uint64_t *pages);
 /* Sets the image's consumed flag (rewrites the header), and syncs. */
@@ -623,6 +649,10 @@ struct kj_save_opts {
 struct kj_save_stats {
 	uint64_t pages_ram, pages_saved, pages_zero, pages_free;
 	uint64_t bytes;			/* image bytes written */
+	/* Seconds each stage was busy: reading the core (with the filter and
+	 * the zero check), compressing and checksumming (summed over the
+	 * threads), writing. They overlap; none includes waiting. */
+	double read_s, encode_s, write_s;
 };
 
 /*

@@ -135,33 +135,69 @@ static int get_runs(const uint8_t *p, const struct kj_block_head *h,
 	return data_pages * KJ_PAGE_SIZE == h->raw_len ? 0 : -EBADMSG;
 }
 
+/* The checksum, and zero padding after the data (block_len bytes). */
+enum kj_image_fault kj_block_check(const uint8_t *buf, const struct kj_block_head *h)
+{
+	if (block_checksum(buf, h->nruns, h->comp_len) != h->checksum)
+		return KJ_IMG_BAD_BLOCK_CHECKSUM;
+	for (uint32_t i = B_RUNS + h->nruns * RUN_SIZE + h->comp_len; i < h->block_len; i++)
+		if (buf[i])
+			return KJ_IMG_BAD_BLOCK_LEN;
+	return KJ_IMG_OK;
+}
+
+int kj_block_runs(const uint8_t *buf, const struct kj_block_head *h,
+		  struct kj_run **runs)
+{
+	struct kj_run *r = malloc(((size_t)h->nruns + 1) * sizeof(*r));
+
+	if (!r)
+		return -ENOMEM;
+	if (get_runs(buf + B_RUNS, h, r)) {
+		free(r);
+		return -EBADMSG;
+	}
+	*runs = r;
+	return 0;
+}
+
+const uint8_t *kj_block_stored(const uint8_t *buf, const struct kj_block_head *h)
+{
+	return h->comp_len == h->raw_len ? buf + B_RUNS + h->nruns * RUN_SIZE : NULL;
+}
+
+int kj_block_data(const uint8_t *buf, const struct kj_block_head *h,
+		  enum kj_compressor c, uint8_t *out)
+{
+	if (h->comp_len == h->raw_len)
+		c = KJ_COMPRESS_NONE;
+	return kj_decompress(c, buf + B_RUNS + h->nruns * RUN_SIZE, h->comp_len,
+			     out, h->raw_len);
+}
+
 int kj_block_decode(const uint8_t *buf, const struct kj_block_head *h,
 		    enum kj_compressor c, struct kj_run **runs, uint8_t **data,
 		    enum kj_image_fault *fault)
 {
 	struct kj_run *r = NULL;
 	uint8_t *d = NULL;
+	int err;
 
-	*fault = KJ_IMG_OK;
-	if (block_checksum(buf, h->nruns, h->comp_len) != h->checksum)
-		*fault = KJ_IMG_BAD_BLOCK_CHECKSUM;
-	for (uint32_t i = B_RUNS + h->nruns * RUN_SIZE + h->comp_len;
-	     !*fault && i < h->block_len; i++)
-		if (buf[i])
-			*fault = KJ_IMG_BAD_BLOCK_LEN;
-	if (!*fault && !(r = malloc(((size_t)h->nruns + 1) * sizeof(*r))))
-		return -ENOMEM;
-	if (!*fault && get_runs(buf + B_RUNS, h, r))
+	*fault = kj_block_check(buf, h);
+	if (*fault)
+		return -EBADMSG;
+	err = kj_block_runs(buf, h, &r);
+	if (err == -EBADMSG)
 		*fault = KJ_IMG_BAD_RUNS;
-	if (!*fault && !(d = malloc(h->raw_len ? h->raw_len : 1))) {
+	if (err)
+		return err;
+	d = malloc(h->raw_len ? h->raw_len : 1);
+	if (!d) {
 		free(r);
 		return -ENOMEM;
 	}
-	if (!*fault && kj_decompress(h->comp_len == h->raw_len ? KJ_COMPRESS_NONE : c,
-				     buf + B_RUNS + h->nruns * RUN_SIZE,
-				     h->comp_len, d, h->raw_len))
+	if (kj_block_data(buf, h, c, d)) {
 		*fault = KJ_IMG_BAD_DATA;
-	if (*fault) {
 		free(r);
 		free(d);
 		return -EBADMSG;

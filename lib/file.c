@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Small-file helpers for procfs and sysfs, whose files report size 0. */
+/* Small-file helpers for procfs and sysfs, whose files report size 0;
+ * and the clock. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -95,4 +97,12 @@ int kj_pread_all(int fd, void *buf, size_t len, uint64_t off)
 int kj_pwrite_all(int fd, const void *buf, size_t len, uint64_t off)
 {
 	return io_all(fd, (char *)(uintptr_t)buf, len, off, true);
+}
+
+double kj_seconds(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }

@@ -16,22 +16,8 @@
 #define T_BLOCKS_SUM	0x20
 #define T_CHECKSUM	0x28
 
-struct kj_image {
-	struct kj_target t;
-	uint64_t size;
-	struct kj_image_header h;
-};
-
-/* Where a walk through the blocks is, and what it has counted. */
-struct walk {
-	uint64_t offset;
-	uint64_t next_pfn;
-	uint64_t saved, zero;
-	uint8_t *sums;			/* block checksums, 8 bytes each */
-};
-
-static int fail(struct kj_image_error *err, enum kj_image_fault f,
-		int64_t block, uint64_t offset)
+int kj_image_fail(struct kj_image_error *err, enum kj_image_fault f,
+		  int64_t block, uint64_t offset)
 {
 	err->fault = f;
 	err->block = block;
@@ -52,12 +38,12 @@ static int read_note(struct kj_image *img, struct kj_image_error *err)
 	if (!buf)
 		return -ENOMEM;
 	if (kj_target_pread(&img->t, buf, area, KJ_IMAGE_HEADER_SIZE))
-		r = fail(err, KJ_IMG_TRUNCATED, -1, KJ_IMAGE_HEADER_SIZE);
+		r = kj_image_fail(err, KJ_IMG_TRUNCATED, -1, KJ_IMAGE_HEADER_SIZE);
 	else if (kj_xxh3(buf, img->h.note_len) != img->h.note_checksum)
-		r = fail(err, KJ_IMG_BAD_NOTE, -1, KJ_IMAGE_HEADER_SIZE);
+		r = kj_image_fail(err, KJ_IMG_BAD_NOTE, -1, KJ_IMAGE_HEADER_SIZE);
 	for (uint64_t i = img->h.note_len; !r && i < area; i++)
 		if (buf[i])
-			r = fail(err, KJ_IMG_BAD_NOTE, -1, KJ_IMAGE_HEADER_SIZE + i);
+			r = kj_image_fail(err, KJ_IMG_BAD_NOTE, -1, KJ_IMAGE_HEADER_SIZE + i);
 	if (!r)
 		memcpy(img->h.note, buf, img->h.note_len);
 	free(buf);
@@ -85,11 +71,13 @@ int kj_image_open_extents(const char *path, const struct kj_extents *ext,
 	}
 	img->t.fd = open(path, O_RDONLY | O_CLOEXEC);
 	img->t.ext = ext;
+	img->direct.fd = open(path, O_RDONLY | O_CLOEXEC | O_DIRECT);
+	img->direct.ext = ext;
 	r = img->t.fd < 0 ? -errno : 0;
 	end = r ? 0 : lseek(img->t.fd, 0, SEEK_END);
 	img->size = ext ? ext->total : end > 0 ? (uint64_t)end : 0;
 	if (!r && img->size < KJ_IMAGE_HEADER_SIZE)
-		r = fail(err, img->size ? KJ_IMG_TRUNCATED : KJ_IMG_BAD_MAGIC, -1, 0);
+		r = kj_image_fail(err, img->size ? KJ_IMG_TRUNCATED : KJ_IMG_BAD_MAGIC, -1, 0);
 	if (!r)
 		r = kj_target_pread(&img->t, buf, KJ_IMAGE_HEADER_SIZE, 0);
 	if (!r)
@@ -111,6 +99,8 @@ void kj_image_close(struct kj_image *img)
 		return;
 	if (img->t.fd >= 0)
 		close(img->t.fd);
+	if (img->direct.fd >= 0)
+		close(img->direct.fd);
 	free(img);
 }
 
@@ -140,8 +130,8 @@ static bool run_ok(const struct kj_image_header *h, const struct kj_run *r,
 	return kj_range_within(&pages, h->ram, h->nram);
 }
 
-static int check_runs(const struct kj_image_header *h, struct walk *w,
-		      const struct kj_run *runs, uint32_t n)
+int kj_walk_check_runs(const struct kj_image_header *h, struct kj_walk_state *w,
+		       const struct kj_run *runs, uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++) {
 		if (!run_ok(h, &runs[i], w->next_pfn))
@@ -155,92 +145,32 @@ static int check_runs(const struct kj_image_header *h, struct walk *w,
 	return 0;
 }
 
-/* Reads, checks and decodes block seq at w->offset, and hands it to fn. */
-static int walk_block(struct kj_image *img, struct walk *w, uint64_t seq,
-		      kj_block_fn fn, void *ctx, struct kj_image_error *err)
-{
-	uint8_t head[KJ_BLOCK_HEAD_SIZE], *buf, *data = NULL;
-	struct kj_block_head bh;
-	enum kj_image_fault f = KJ_IMG_OK;
-	struct kj_run *runs = NULL;
-	int r;
-
-	if (kj_target_pread(&img->t, head, sizeof(head), w->offset))
-		return fail(err, KJ_IMG_TRUNCATED, (int64_t)seq, w->offset);
-	if (kj_block_head_decode(head, &bh, &f))
-		return fail(err, f, (int64_t)seq, w->offset);
-	if (bh.seq != seq)
-		return fail(err, KJ_IMG_BAD_BLOCK_SEQ, (int64_t)seq, w->offset);
-	if (w->offset + bh.block_len > img->h.trailer_offset)
-		return fail(err, KJ_IMG_BAD_BLOCK_LEN, (int64_t)seq, w->offset);
-	buf = malloc(bh.block_len);
-	if (!buf)
-		return -ENOMEM;
-	r = kj_target_pread(&img->t, buf, bh.block_len, w->offset);
-	if (r)
-		r = fail(err, KJ_IMG_TRUNCATED, (int64_t)seq, w->offset);
-	if (!r && kj_block_decode(buf, &bh, img->h.compressor, &runs, &data, &f))
-		r = fail(err, f, (int64_t)seq, w->offset);
-	free(buf);
-	if (!r && check_runs(&img->h, w, runs, bh.nruns))
-		r = fail(err, KJ_IMG_BAD_RUNS, (int64_t)seq, w->offset);
-	if (!r && fn) {
-		struct kj_block b = { seq, runs, bh.nruns, data, bh.raw_len };
-
-		r = fn(ctx, &b);
-	}
-	put_le64(w->sums + seq * 8, bh.checksum);
-	w->offset += bh.block_len;
-	free(runs);
-	free(data);
-	return r;
-}
-
-static int check_trailer(struct kj_image *img, struct walk *w,
-			 struct kj_image_error *err)
+int kj_walk_check_trailer(struct kj_image *img, struct kj_walk_state *w,
+			  struct kj_image_error *err)
 {
 	uint8_t t[T_CHECKSUM + 8];
 	const struct kj_image_header *h = &img->h;
 
 	if (w->offset != h->trailer_offset)
-		return fail(err, KJ_IMG_BAD_COUNTS, -1, w->offset);
+		return kj_image_fail(err, KJ_IMG_BAD_COUNTS, -1, w->offset);
 	if (kj_target_pread(&img->t, t, sizeof(t), w->offset))
-		return fail(err, KJ_IMG_TRUNCATED, -1, w->offset);
+		return kj_image_fail(err, KJ_IMG_TRUNCATED, -1, w->offset);
 	if (memcmp(t, T_MAGIC, 8) ||
 	    get_le64(t + T_CHECKSUM) != kj_xxh3(t, T_CHECKSUM) ||
 	    get_le64(t + T_NBLOCKS) != h->nblocks ||
 	    get_le64(t + T_SAVED) != h->pages_saved ||
 	    get_le64(t + T_ZERO) != h->pages_zero ||
 	    get_le64(t + T_BLOCKS_SUM) != kj_xxh3(w->sums, h->nblocks * 8))
-		return fail(err, KJ_IMG_BAD_TRAILER, -1, w->offset);
+		return kj_image_fail(err, KJ_IMG_BAD_TRAILER, -1, w->offset);
 	if (w->saved != h->pages_saved || w->zero != h->pages_zero)
-		return fail(err, KJ_IMG_BAD_COUNTS, -1, w->offset);
+		return kj_image_fail(err, KJ_IMG_BAD_COUNTS, -1, w->offset);
 	return 0;
 }
 
 int kj_image_verify(struct kj_image *img, kj_block_fn fn, void *ctx,
 		    struct kj_image_error *err)
 {
-	const struct kj_image_header *h = &img->h;
-	struct walk w = { .offset = kj_image_data_offset(h) };
-	int r = 0;
+	struct kj_walk_opts o = { .mode = KJ_WALK_VERIFY, .fn = fn, .ctx = ctx };
 
-	if (!(h->flags & KJ_IMAGE_FLAG_COMPLETE))
-		return fail(err, KJ_IMG_INCOMPLETE, -1, 0);
-	if (h->trailer_offset > img->size ||
-	    img->size - h->trailer_offset < KJ_IMAGE_ALIGN)
-		return fail(err, KJ_IMG_TRUNCATED, -1, img->size);
-	if (h->nblocks > h->trailer_offset / KJ_IMAGE_ALIGN)
-		return fail(err, KJ_IMG_BAD_COUNTS, -1, 0);
-	w.sums = malloc(h->nblocks * 8 + 8);
-	if (!w.sums)
-		return -ENOMEM;
-	for (uint64_t i = 0; i < h->nblocks && !r; i++)
-		r = walk_block(img, &w, i, fn, ctx, err);
-	if (!r)
-		r = check_trailer(img, &w, err);
-	free(w.sums);
-	if (!r)
-		err->fault = KJ_IMG_OK;
-	return r;
+	return kj_image_walk(img, &o, err);
 }

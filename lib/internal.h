@@ -56,6 +56,9 @@ int kj_elfcore_build_file(const struct kj_range *loads, size_t nloads,
 /* The open file behind a core, for mmap. */
 int kj_vmcore_fd(const struct kj_vmcore *vc);
 
+/* Seconds on CLOCK_MONOTONIC, for the time a stage spends busy. */
+double kj_seconds(void);
+
 static inline uint64_t kj_align_up(uint64_t x, uint64_t a)
 {
 	return (x + a - 1) & ~(a - 1);

@@ -19,6 +19,7 @@
 struct kj_pmem {
 	struct kj_range range;
 	int fd;
+	int dfd;			/* O_DIRECT, for the writes; or -1 */
 };
 
 struct kj_pmems {
@@ -61,6 +62,7 @@ static int add_pmem(struct kj_pmems *p, const char *name)
 	d[p->n].fd = open(path, O_RDWR | O_CLOEXEC);
 	if (d[p->n].fd < 0)
 		return -errno;
+	d[p->n].dfd = open(path, O_RDWR | O_CLOEXEC | O_DIRECT);
 	p->n++;
 	return 0;
 }
@@ -89,8 +91,11 @@ int kj_pmems_open(struct kj_pmems **out)
 
 void kj_pmems_close(struct kj_pmems *p)
 {
-	for (size_t i = 0; p && i < p->n; i++)
+	for (size_t i = 0; p && i < p->n; i++) {
 		close(p->d[i].fd);
+		if (p->d[i].dfd >= 0)
+			close(p->d[i].dfd);
+	}
 	if (p)
 		free(p->d);
 	free(p);
@@ -126,33 +131,56 @@ static int check_block(void *ctx, const struct kj_block *b)
 	return 0;
 }
 
-/* Pass 2: each block, checked again as it is read, written in place. */
+/* Writes len bytes at off on d: directly, where the device takes it. */
+static int put(const struct kj_pmem *d, const void *buf, size_t len, uint64_t off)
+{
+	int r = -EINVAL;
+
+	if (d->dfd >= 0)
+		r = kj_pwrite_all(d->dfd, buf, len, off);
+	return r == -EINVAL ? kj_pwrite_all(d->fd, buf, len, off) : r;
+}
+
+static int put_zeros(const struct kj_pmem *d, uint64_t len, uint64_t off)
+{
+	static uint8_t zero[1u << 20] __attribute__((aligned(KJ_PAGE_SIZE)));
+	int err = 0;
+
+	while (len && !err) {
+		size_t n = len < sizeof(zero) ? (size_t)len : sizeof(zero);
+
+		err = put(d, zero, n, off);
+		len -= n;
+		off += n;
+	}
+	return err;
+}
+
+/* Pass 2: each block written in place; blocks come from several threads. */
 static int write_block(void *ctx, const struct kj_block *b)
 {
-	static const uint8_t zero[KJ_PAGE_SIZE];
 	struct kj_pmems *p = ctx;
 	const uint8_t *data = b->data;
 
 	for (uint32_t i = 0; i < b->nruns; i++) {
 		const struct kj_run *r = &b->runs[i];
-		size_t len = (size_t)r->count * KJ_PAGE_SIZE;
+		uint64_t len = (uint64_t)r->count * KJ_PAGE_SIZE;
 		uint64_t off = r->pfn * KJ_PAGE_SIZE;
 		const struct kj_pmem *d = pmem_at(p, off, len);
-		int err = 0;
+		int err;
 
 		if (!d)		/* pass 1 rules this out; never write blind */
 			return -ERANGE;
 		off -= d->range.start;
 		if (r->kind == KJ_RUN_DATA) {	/* contiguous here and there */
-			err = kj_pwrite_all(d->fd, data, len, off);
+			err = put(d, data, len, off);
 			data += len;
+		} else {
+			err = put_zeros(d, len, off);
 		}
-		for (uint32_t k = 0; r->kind == KJ_RUN_ZERO && k < r->count && !err; k++)
-			err = kj_pwrite_all(d->fd, zero, KJ_PAGE_SIZE,
-					    off + (uint64_t)k * KJ_PAGE_SIZE);
 		if (err)
 			return err;
-		p->pages += r->count;
+		__atomic_add_fetch(&p->pages, r->count, __ATOMIC_RELAXED);
 	}
 	return 0;
 }
@@ -160,13 +188,17 @@ static int write_block(void *ctx, const struct kj_block *b)
 int kj_restore_check(struct kj_image *img, struct kj_pmems *p,
 		     struct kj_image_error *err)
 {
-	return kj_image_verify(img, check_block, p, err);
+	struct kj_walk_opts o = { .mode = KJ_WALK_RUNS, .fn = check_block, .ctx = p };
+
+	return kj_image_walk(img, &o, err);
 }
 
 int kj_restore_write(struct kj_image *img, struct kj_pmems *p,
 		     struct kj_image_error *err, uint64_t *pages)
 {
-	int r = kj_image_verify(img, write_block, p, err);
+	struct kj_walk_opts o = { .mode = KJ_WALK_TRUSTED, .fn = write_block, .ctx = p,
+				  .any_order = true, .aligned = true };
+	int r = kj_image_walk(img, &o, err);
 
 	for (size_t i = 0; !r && i < p->n; i++)
 		if (fsync(p->d[i].fd))

@@ -46,6 +46,7 @@ struct saver {
 	struct kj_image_writer *w;
 	uint64_t pages_done, pages_total;
 	uint64_t saved, zero;		/* pages handed on so far */
+	double read_s, wait_s, encode_s, write_s;	/* see kj_save_stats */
 };
 
 static void set_err(struct saver *s, int err)
@@ -76,9 +77,12 @@ static void *worker(void *arg)
 		}
 		sl->state = SLOT_ENCODING;
 		pthread_mutex_unlock(&s->mu);
+		double t = kj_seconds();
 		int err = kj_block_encode(&sl->b, s->o->compressor, s->o->level,
 					  sl->out, &sl->out_len, &sl->sum);
+		t = kj_seconds() - t;
 		pthread_mutex_lock(&s->mu);
+		s->encode_s += t;
 		if (err && !s->err)
 			s->err = err;
 		sl->state = SLOT_ENCODED;
@@ -103,9 +107,12 @@ static void *writer(void *arg)
 			continue;
 		}
 		pthread_mutex_unlock(&s->mu);
+		double t = kj_seconds();
 		int err = kj_image_writer_append(s->w, sl->out, sl->out_len, sl->sum,
 						 sl->data_pages, sl->zero_pages);
+		t = kj_seconds() - t;
 		pthread_mutex_lock(&s->mu);
+		s->write_s += t;
 		if (err && !s->err)
 			s->err = err;
 		sl->state = SLOT_FREE;
@@ -120,11 +127,13 @@ static void *writer(void *arg)
 static struct slot *take_slot(struct saver *s)
 {
 	struct slot *sl = &s->slots[s->next_fill % s->nslots];
+	double t = kj_seconds();
 
 	pthread_mutex_lock(&s->mu);
 	while (!s->err && sl->state != SLOT_FREE)
 		pthread_cond_wait(&s->cv, &s->mu);
 	pthread_mutex_unlock(&s->mu);
+	s->wait_s += kj_seconds() - t;
 	if (s->err)
 		return NULL;
 	sl->b.seq = s->next_fill;
@@ -324,8 +333,12 @@ static int run(struct saver *s, const struct kj_vmcore *vc, unsigned threads,
 		err = -pthread_create(&workers[started], NULL, worker, s);
 		started += !err;
 	}
-	if (!err)
+	if (!err) {
+		double t = kj_seconds();
+
 		err = fill_all(s, vc, pages_free);
+		s->read_s = kj_seconds() - t - s->wait_s;
+	}
 	if (err)
 		set_err(s, err);
 	pthread_mutex_lock(&s->mu);
@@ -368,6 +381,9 @@ int kj_save(const struct kj_vmcore *vc, const char *dest,
 	st->pages_saved = s.saved;
 	st->pages_zero = s.zero;
 	st->pages_free = pages_free;
+	st->read_s = s.read_s;
+	st->encode_s = s.encode_s;
+	st->write_s = s.write_s;
 	free_slots(&s);
 	pthread_mutex_destroy(&s.mu);
 	pthread_cond_destroy(&s.cv);

@@ -177,6 +177,18 @@ static int image_maps(const struct kj_vmcore *vc, struct kj_image_header *h,
 }
 
 /* The image's identity: who A is, and what B may not restore over. */
+/* A version 4 UUID. Only unique, not secret: B must not wait for the
+ * kernel's random pool, which took a second to fill after B's boot. */
+static int new_uuid(uint8_t uuid[16])
+{
+	if (getrandom(uuid, 16, GRND_INSECURE) != 16 &&
+	    getrandom(uuid, 16, GRND_NONBLOCK) != 16)
+		return -EIO;
+	uuid[6] = (uuid[6] & 0x0f) | 0x40;
+	uuid[8] = (uuid[8] & 0x3f) | 0x80;
+	return 0;
+}
+
 static int fill_header(const struct kj_vmcore *vc, struct kj_image_header *h,
 		       const struct kj_save_opts *o, bool own_core)
 {
@@ -184,10 +196,8 @@ static int fill_header(const struct kj_vmcore *vc, struct kj_image_header *h,
 	int err;
 
 	memset(h, 0, sizeof(*h));
-	if (getrandom(h->uuid, 16, 0) != 16)
+	if (new_uuid(h->uuid))
 		return -EIO;
-	h->uuid[6] = (h->uuid[6] & 0x0f) | 0x40;
-	h->uuid[8] = (h->uuid[8] & 0x3f) | 0x80;
 	h->created = (uint64_t)time(NULL);
 	h->compressor = (uint16_t)o->compressor;
 	h->level = (uint16_t)o->level;
@@ -245,6 +255,8 @@ static void report(const struct save_args *a, const struct kj_save_stats *st)
 	     (unsigned long long)st->pages_free);
 	note("%llu bytes in %.2f s, %.0f MB/s of RAM, %u threads",
 	     (unsigned long long)st->bytes, t, t > 0 ? ram_mb / t : 0, a->o.threads);
+	note("time: reading %.2f s, compressing %.2f s, writing %.2f s",
+	     st->read_s, st->encode_s, st->write_s);
 }
 
 static void explain_save_error(const struct save_args *a, int err,

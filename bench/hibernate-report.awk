@@ -1,0 +1,152 @@
+# bench/hibernate's report. Reads its runs (tab-separated: system, pct,
+# run, hibernate_s, resume_s, image_bytes, ok, phases, message), prints
+# markdown tables of medians (min and max beside them), writes the CSV
+# and, per system, "plot-SYSTEM.dat" (pct and the time medians, min, max)
+# for gnuplot.
+#
+# kjump's phases (seconds): A loads B, syncs and jumps; B boots; free-page
+# walk; reading /proc/vmcore with the filter, compressing and checksumming
+# (busy time summed over the compression threads), writing (busy time of
+# the writer thread); the whole save; power-off; firmware and C's boot; C's
+# checks; C loads R; R boots; R checks; R restores (checks included); R's
+# jump back until the workload's first line.
+# swsusp's, from its own log: seconds writing, kbytes after compression,
+# seconds reading.
+
+# med(LIST): the median of the space-separated numbers in LIST, setting lo
+# and hi; "-" when there are none.
+function med(list,    a, n, i, j, t, v, m) {
+	m = split(list, v, " ")
+	n = 0
+	for (i = 1; i <= m; i++)
+		if (v[i] != "-" && v[i] != "")
+			a[++n] = v[i] + 0
+	if (!n) { lo = hi = "-"; return "-" }
+	for (i = 1; i <= n; i++)
+		for (j = i + 1; j <= n; j++)
+			if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+	lo = a[1]; hi = a[n]
+	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+function f2(x) { return x == "-" ? "-" : sprintf("%.2f", x) }
+function f1(x) { return x == "-" ? "-" : sprintf("%.1f", x) }
+function fb(x) { return x == "-" ? "-" : sprintf("%d", x) }
+{
+	key = $1 SUBSEP $2
+	if (!(key in runs)) { order[++keys] = key }
+	if (!($1 in seen_sys)) { seen_sys[$1] = 1; systems[++nsys] = $1 }
+	if (!($2 in seen_pct)) { seen_pct[$2] = 1; pcts[++npct] = $2 }
+	runs[key]++
+	csv_line[NR] = sprintf("%s,%s,%s,%s,%s,%s,%s", $1, $2, $3, $4, $5, $6, $7)
+	if ($7 == 1) {
+		okn[key]++
+		hib[key] = hib[key] " " $4
+		res[key] = res[key] " " $5
+		bytes[key] = bytes[key] " " $6
+		np = split($8, p, " ")
+		for (i = 1; i <= np; i++)
+			ph[key, i] = ph[key, i] " " p[i]
+		nph[$1] = np
+	} else {
+		fail[key] = fail[key] (fail[key] == "" ? "" : " / ") "run " $3 ": " $9
+	}
+}
+function sort_pcts(    i, j, t) {
+	for (i = 1; i <= npct; i++)
+		for (j = i + 1; j <= npct; j++)
+			if (pcts[j] + 0 < pcts[i] + 0) { t = pcts[i]; pcts[i] = pcts[j]; pcts[j] = t }
+}
+function main_table(    s, k, key, h, hl, hh, r, rl, rh, b, bl, bh) {
+	print "| system | workload (of 1 GiB) | ok | hibernate s (median) | min | max | resume s (median) | min | max | image bytes (median) | min | max |"
+	print "|---|---|---|---|---|---|---|---|---|---|---|---|"
+	for (k = 1; k <= npct; k++)
+		for (s = 1; s <= nsys; s++) {
+			key = systems[s] SUBSEP pcts[k]
+			if (!(key in runs))
+				continue
+			h = med(hib[key]); hl = lo; hh = hi
+			r = med(res[key]); rl = lo; rh = hi
+			b = med(bytes[key]); bl = lo; bh = hi
+			printf "| %s | %d %% (%d MiB) | %d/%d | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+				systems[s], pcts[k], pcts[k] * 1024 / 100, okn[key], runs[key],
+				f2(h), f2(hl), f2(hh), f2(r), f2(rl), f2(rh), fb(b), fb(bl), fb(bh)
+			mh[key] = h; mr[key] = r; mb[key] = b
+			if (h != "-")
+				printf "%s %s %s %s %s %s %s\n", pcts[k], f2(h), f2(hl), f2(hh),
+					f2(r), f2(rl), f2(rh) > (plot "-" systems[s] ".dat")
+		}
+}
+function verdict(x, target) { return x == "-" ? "-" : (x >= target ? "met" : "NOT met") }
+function comparison(    k, a, b, hs, rs, ir) {
+	a = "kjump"; b = "swsusp"
+	if (!((a SUBSEP pcts[1]) in runs) || !((b SUBSEP pcts[1]) in runs))
+		return
+	print ""
+	print "| workload | hibernate: swsusp / kjump (target >= 1.5) | resume: swsusp / kjump (target >= 1.5) | image: kjump / swsusp (target <= 1.00) |"
+	print "|---|---|---|---|"
+	for (k = 1; k <= npct; k++) {
+		if (!okn[b SUBSEP pcts[k]] || !okn[a SUBSEP pcts[k]]) {
+			printf "| %d %% | %s | | |\n", pcts[k], !okn[a SUBSEP pcts[k]] ? "kjump failed" : "swsusp failed: no comparison"
+			continue
+		}
+		hs = mh[b SUBSEP pcts[k]] / mh[a SUBSEP pcts[k]]
+		rs = mr[b SUBSEP pcts[k]] / mr[a SUBSEP pcts[k]]
+		ir = mb[a SUBSEP pcts[k]] / mb[b SUBSEP pcts[k]]
+		printf "| %d %% | %.2fx (%s) | %.2fx (%s) | %.2f (%s) |\n", pcts[k],
+			hs, verdict(hs, 1.5), rs, verdict(rs, 1.5), ir, ir <= 1.0 ? "met" : "NOT met"
+	}
+}
+function phase_table(sys, head, rule, first, last,    k, key, i, line) {
+	print ""
+	print head
+	print rule
+	for (k = 1; k <= npct; k++) {
+		key = sys SUBSEP pcts[k]
+		if (!okn[key])
+			continue
+		line = sprintf("| %d %% |", pcts[k])
+		for (i = first; i <= last; i++)
+			line = line " " (sys == "swsusp" && i == 2 ? fb(med(ph[key, i])) : f2(med(ph[key, i]))) " |"
+		print line
+	}
+}
+function failures(    k, s, key) {
+	for (k = 1; k <= npct; k++)
+		for (s = 1; s <= nsys; s++) {
+			key = systems[s] SUBSEP pcts[k]
+			if (key in fail)
+				printf "- %s at %d %%: %s\n", systems[s], pcts[k], fail[key]
+		}
+}
+END {
+	print "system,workload_pct,run,hibernate_s,resume_s,image_bytes,ok" > csv
+	for (i = 1; i <= NR; i++)
+		print csv_line[i] > csv
+	sort_pcts()
+	print "## kjump and swsusp: hibernate and resume (medians of the runs that succeeded)"
+	print ""
+	main_table()
+	comparison()
+	if (nph["kjump"]) {
+		print ""
+		print "### kjump's hibernation, phase by phase (medians, seconds)"
+		phase_table("kjump",
+			"| workload | A loads B, syncs, jumps | B boots | free-page walk | reading vmcore + filter (busy) | compressing + checksums (busy, all threads) | writing (busy) | save in all | power-off |",
+			"|---|---|---|---|---|---|---|---|---|", 1, 8)
+		print ""
+		print "### kjump's resume, phase by phase (medians, seconds)"
+		phase_table("kjump",
+			"| workload | firmware + C boots | C checks | C loads R | R boots | R checks | R restores (checks included) | jump back to the workload's line |",
+			"|---|---|---|---|---|---|---|---|", 9, 15)
+	}
+	if (nph["swsusp"]) {
+		print ""
+		print "### swsusp, from its own log (medians)"
+		phase_table("swsusp",
+			"| workload | writing the image (s) | image after compression (kbytes) | reading the image (s) |",
+			"|---|---|---|---|", 1, 3)
+	}
+	print ""
+	print "Runs that did not succeed, and what they said:"
+	failures()
+}
