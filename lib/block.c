@@ -47,6 +47,31 @@ static uint64_t block_checksum(const uint8_t *buf, uint32_t nruns,
 			 (size_t)nruns * RUN_SIZE + comp_len);
 }
 
+/*
+ * Whether data looks incompressible (random, encrypted, already
+ * compressed): SAMPLES pieces spread over it each shrink by less than
+ * 1/32. Compressing such data for nothing was most of the cost of saving
+ * it; a block that fails the test is stored as it is.
+ */
+#define SAMPLES		4
+#define SAMPLE_LEN	16384u
+static bool looks_incompressible(enum kj_compressor c, int level,
+				 const uint8_t *data, size_t len)
+{
+	uint8_t out[SAMPLE_LEN + SAMPLE_LEN / 8];
+
+	if (len < 16 * SAMPLE_LEN)
+		return false;
+	for (size_t i = 0; i < SAMPLES; i++) {
+		long n = kj_compress(c, level, data + len / SAMPLES * i, SAMPLE_LEN,
+				     out, sizeof(out));
+
+		if (n > 0 && (size_t)n < SAMPLE_LEN - SAMPLE_LEN / 32)
+			return false;
+	}
+	return true;
+}
+
 /* The stored form of the page data: compressed, or as it is when that
  * is not smaller (comp_len == raw_len, see doc/image-format.md). */
 static long put_data(const struct kj_block *b, enum kj_compressor c,
@@ -54,7 +79,7 @@ static long put_data(const struct kj_block *b, enum kj_compressor c,
 {
 	long comp = -1;
 
-	if (c != KJ_COMPRESS_NONE)
+	if (c != KJ_COMPRESS_NONE && !looks_incompressible(c, level, b->data, b->raw_len))
 		comp = kj_compress(c, level, b->data, b->raw_len, dst, cap);
 	if (comp < 0 || (uint64_t)comp >= b->raw_len) {
 		memcpy(dst, b->data, b->raw_len);

@@ -247,3 +247,34 @@ TEST(image_block_stores_incompressible_data)
 	free(back);
 	free(out);
 }
+
+/* The incompressibility test samples the block: one compressible quarter
+ * is enough for the block to be compressed. */
+TEST(image_block_compresses_partly_random_data)
+{
+	static struct kj_run runs[] = { { 100, 256, KJ_RUN_DATA } };
+	static uint8_t data[256 * 4096];
+	struct kj_block b = { 0, runs, 1, data, sizeof(data) };
+	struct kj_block_head h;
+	enum kj_image_fault f;
+	struct kj_run *r;
+	uint8_t *out, *back;
+	uint64_t sum, x = 88172645463325252ull;
+	size_t len;
+
+	for (size_t i = 0; i < sizeof(data); i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		data[i] = i >= sizeof(data) / 4 * 3 ? (uint8_t)(i / 64) : (uint8_t)x;
+	}
+	out = calloc(1, kj_block_bound(1, sizeof(data)));
+	CHECK_INT(kj_block_encode(&b, KJ_COMPRESS_LZ4, 1, out, &len, &sum), 0);
+	CHECK_INT(kj_block_head_decode(out, &h, &f), 0);
+	CHECK(h.comp_len < sizeof(data) / 4 * 3 + sizeof(data) / 16);
+	CHECK_INT(kj_block_decode(out, &h, KJ_COMPRESS_LZ4, &r, &back, &f), 0);
+	CHECK(!memcmp(back, data, sizeof(data)));
+	free(r);
+	free(back);
+	free(out);
+}
