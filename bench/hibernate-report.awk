@@ -11,7 +11,8 @@
 # checks; C loads R; R boots; R checks; R restores (checks included); R's
 # jump back until the workload's first line.
 # swsusp's, from its own log: seconds writing, kbytes after compression,
-# seconds reading.
+# seconds reading. Both end with the seconds from the workload's first
+# line after resume to its checksum over all its memory.
 
 # med(LIST): the median of the space-separated numbers in LIST, setting lo
 # and hi; "-" when there are none.
@@ -110,6 +111,19 @@ function phase_table(sys, head, rule, first, last,    k, key, i, line) {
 		print line
 	}
 }
+# After the first line: the workload reads all its memory once (checksum).
+function memory_table(    k, a, b) {
+	print ""
+	print "### After resume: the workload's checksum over all its memory (medians, seconds; swsusp pages in what it swapped out)"
+	print ""
+	print "| workload | swsusp | kjump |"
+	print "|---|---|---|"
+	for (k = 1; k <= npct; k++) {
+		a = "swsusp" SUBSEP pcts[k]; b = "kjump" SUBSEP pcts[k]
+		printf "| %d %% | %s | %s |\n", pcts[k], okn[a] ? f2(med(ph[a, nph["swsusp"]])) : "-",
+			okn[b] ? f2(med(ph[b, nph["kjump"]])) : "-"
+	}
+}
 function failures(    k, s, key) {
 	for (k = 1; k <= npct; k++)
 		for (s = 1; s <= nsys; s++) {
@@ -146,6 +160,8 @@ END {
 			"| workload | writing the image (s) | image after compression (kbytes) | reading the image (s) |",
 			"|---|---|---|---|", 1, 3)
 	}
+	if (nph["kjump"] && nph["swsusp"])
+		memory_table()
 	print ""
 	print "Runs that did not succeed, and what they said:"
 	failures()

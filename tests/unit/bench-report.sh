@@ -1,0 +1,33 @@
+#!/bin/bash
+# bench/hibernate's report from made-up runs: the CSV has the issue's
+# columns and one line a run, medians and the comparison come out right,
+# and a system that failed at a size says so instead of being compared.
+. "$(dirname "$0")/lib.sh"
+cd "$t_tmp" || exit 1
+k="0.10 2.00 0.05 0.50 1.00 0.20 0.90 0.03 2.00 0.70 0.05 2.10 0.03 1.10 0.80 0.81"
+{
+	for run in 1 2 3; do
+		printf 'swsusp\t25\t%s\t%s\t%s\t300000000\t1\t2.0 281000 2.4 3.5\t\n' $run "4.$run" "6.$run"
+		printf 'kjump\t25\t%s\t%s\t%s\t290000000\t1\t%s\t\n' $run "2.$run" "3.$run" "$k"
+		printf 'swsusp\t70\t%s\t\t\t\t0\t- - -\tno power-off within 150 s\n' $run
+		printf 'kjump\t70\t%s\t3.0\t8.0\t800000000\t1\t%s\t\n' $run "$k"
+	done
+} >runs.tsv
+t_run bench_report 0 awk -F'\t' -v csv=out.csv -v plot=plot -f "$T_TOP/bench/hibernate-report.awk" runs.tsv
+if [ "$t_rc" -ne 0 ]; then
+	t_fail "exit $t_rc: $t_err"
+elif [ "$(head -1 out.csv)" != "system,workload_pct,run,hibernate_s,resume_s,image_bytes,ok" ] ||
+	[ "$(wc -l <out.csv)" -ne 13 ] || ! grep -qx 'swsusp,70,2,,,,0' out.csv; then
+	t_fail "csv: $(cat out.csv)"
+elif ! grep -qF '| swsusp | 25 % (256 MiB) | 3/3 | 4.20 | 4.10 | 4.30 | 6.20 | 6.10 | 6.30 | 300000000 |' <<<"$t_out" ||
+	! grep -qF '| 25 % | 1.91x (met) | 1.94x (met) | 0.97 (met) |' <<<"$t_out" ||
+	! grep -qF '| 70 % | swsusp failed: no comparison |' <<<"$t_out" ||
+	! grep -qF -- '- swsusp at 70 %: run 1: no power-off within 150 s' <<<"$t_out" ||
+	! grep -qF '| 25 % | 0.10 | 2.00 | 0.05 | 0.50 | 1.00 | 0.20 | 0.90 | 0.03 |' <<<"$t_out" ||
+	! grep -qF '| 25 % | 3.50 | 0.81 |' <<<"$t_out" || ! grep -qF '| 70 % | - | 0.81 |' <<<"$t_out"; then
+	t_fail "table: $t_out"
+elif [ "$(cat plot-kjump.dat)" != "$(printf '25 2.20 2.10 2.30 3.20 3.10 3.30\n70 3.00 3.00 3.00 8.00 8.00 8.00')" ]; then
+	t_fail "plot data: $(cat plot-kjump.dat)"
+else
+	t_pass
+fi
