@@ -30,15 +30,14 @@ function med(list,    a, n, i, j, t, v, m) {
 	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 }
 function f2(x) { return x == "-" ? "-" : sprintf("%.2f", x) }
-function f1(x) { return x == "-" ? "-" : sprintf("%.1f", x) }
 function fb(x) { return x == "-" ? "-" : sprintf("%d", x) }
+BEGIN { print "system,workload_pct,run,hibernate_s,resume_s,image_bytes,ok" > csv }
 {
 	key = $1 SUBSEP $2
-	if (!(key in runs)) { order[++keys] = key }
 	if (!($1 in seen_sys)) { seen_sys[$1] = 1; systems[++nsys] = $1 }
 	if (!($2 in seen_pct)) { seen_pct[$2] = 1; pcts[++npct] = $2 }
 	runs[key]++
-	csv_line[NR] = sprintf("%s,%s,%s,%s,%s,%s,%s", $1, $2, $3, $4, $5, $6, $7)
+	printf "%s,%s,%s,%s,%s,%s,%s\n", $1, $2, $3, $4, $5, $6, $7 > csv
 	if ($7 == 1) {
 		okn[key]++
 		hib[key] = hib[key] " " $4
@@ -133,9 +132,6 @@ function failures(    k, s, key) {
 		}
 }
 END {
-	print "system,workload_pct,run,hibernate_s,resume_s,image_bytes,ok" > csv
-	for (i = 1; i <= NR; i++)
-		print csv_line[i] > csv
 	sort_pcts()
 	print "## kjump and swsusp: hibernate and resume (medians of the runs that succeeded)"
 	print ""

@@ -160,12 +160,17 @@ static int get_runs(const uint8_t *p, const struct kj_block_head *h,
 	return data_pages * KJ_PAGE_SIZE == h->raw_len ? 0 : -EBADMSG;
 }
 
+size_t kj_block_meta_len(const struct kj_block_head *h)
+{
+	return B_RUNS + (size_t)h->nruns * RUN_SIZE;
+}
+
 /* The checksum, and zero padding after the data (block_len bytes). */
 enum kj_image_fault kj_block_check(const uint8_t *buf, const struct kj_block_head *h)
 {
 	if (block_checksum(buf, h->nruns, h->comp_len) != h->checksum)
 		return KJ_IMG_BAD_BLOCK_CHECKSUM;
-	for (uint32_t i = B_RUNS + h->nruns * RUN_SIZE + h->comp_len; i < h->block_len; i++)
+	for (size_t i = kj_block_meta_len(h) + h->comp_len; i < h->block_len; i++)
 		if (buf[i])
 			return KJ_IMG_BAD_BLOCK_LEN;
 	return KJ_IMG_OK;
@@ -188,7 +193,7 @@ int kj_block_runs(const uint8_t *buf, const struct kj_block_head *h,
 
 const uint8_t *kj_block_stored(const uint8_t *buf, const struct kj_block_head *h)
 {
-	return h->comp_len == h->raw_len ? buf + B_RUNS + h->nruns * RUN_SIZE : NULL;
+	return h->comp_len == h->raw_len ? buf + kj_block_meta_len(h) : NULL;
 }
 
 int kj_block_data(const uint8_t *buf, const struct kj_block_head *h,
@@ -196,7 +201,7 @@ int kj_block_data(const uint8_t *buf, const struct kj_block_head *h,
 {
 	if (h->comp_len == h->raw_len)
 		c = KJ_COMPRESS_NONE;
-	return kj_decompress(c, buf + B_RUNS + h->nruns * RUN_SIZE, h->comp_len,
+	return kj_decompress(c, buf + kj_block_meta_len(h), h->comp_len,
 			     out, h->raw_len);
 }
 

@@ -30,10 +30,7 @@ const uint8_t *kj_block_stored(const uint8_t *buf, const struct kj_block_head *h
 int kj_block_data(const uint8_t *buf, const struct kj_block_head *h,
 		  enum kj_compressor c, uint8_t *out);
 /* Bytes of the head and the run table, which come before the data. */
-static inline size_t kj_block_meta_len(const struct kj_block_head *h)
-{
-	return KJ_BLOCK_HEAD_SIZE + (size_t)h->nruns * 16;
-}
+size_t kj_block_meta_len(const struct kj_block_head *h);
 
 struct kj_image {
 	struct kj_target t;

@@ -56,8 +56,8 @@ static int read_at(struct kj_image *img, void *buf, size_t len, uint64_t off)
 	return r == -EINVAL ? kj_target_pread(&img->t, buf, len, off) : r;
 }
 
-/* *p holds at least len bytes, 4096-aligned (contents not kept). */
-static int reserve(uint8_t **p, size_t *cap, size_t len)
+/* *p holds at least len bytes, 4096-aligned; its first keep bytes stay. */
+static int reserve(uint8_t **p, size_t *cap, size_t len, size_t keep)
 {
 	void *q;
 
@@ -65,6 +65,8 @@ static int reserve(uint8_t **p, size_t *cap, size_t len)
 		return 0;
 	if (posix_memalign(&q, KJ_IMAGE_ALIGN, kj_align_up(len, KJ_IMAGE_ALIGN)))
 		return -ENOMEM;
+	if (*p)
+		memcpy(q, *p, keep < *cap ? keep : *cap);
 	free(*p);
 	*p = q;
 	*cap = kj_align_up(len, KJ_IMAGE_ALIGN);
@@ -85,7 +87,7 @@ static int read_block(struct walker *wk, struct wslot *sl)
 	size_t want;
 	enum kj_image_fault f = KJ_IMG_OK;
 
-	if (reserve(&sl->buf, &sl->cap, KJ_IMAGE_ALIGN))
+	if (reserve(&sl->buf, &sl->cap, KJ_IMAGE_ALIGN, 0))
 		return sl->err = -ENOMEM;
 	if (read_at(wk->img, sl->buf, KJ_IMAGE_ALIGN, sl->offset))
 		return slot_fault(sl, KJ_IMG_TRUNCATED);
@@ -98,12 +100,8 @@ static int read_block(struct walker *wk, struct wslot *sl)
 	want = wk->o->mode == KJ_WALK_RUNS
 		? kj_align_up(kj_block_meta_len(&sl->bh), KJ_IMAGE_ALIGN) : sl->bh.block_len;
 	if (want > KJ_IMAGE_ALIGN) {
-		uint8_t first[KJ_IMAGE_ALIGN];
-
-		memcpy(first, sl->buf, sizeof(first));
-		if (reserve(&sl->buf, &sl->cap, want))
+		if (reserve(&sl->buf, &sl->cap, want, KJ_IMAGE_ALIGN))
 			return sl->err = -ENOMEM;
-		memcpy(sl->buf, first, sizeof(first));
 		if (read_at(wk->img, sl->buf + KJ_IMAGE_ALIGN, want - KJ_IMAGE_ALIGN,
 			    sl->offset + KJ_IMAGE_ALIGN))
 			return slot_fault(sl, KJ_IMG_TRUNCATED);
@@ -145,7 +143,7 @@ static int decode(struct walker *wk, struct wslot *sl)
 		sl->bdata = stored;
 		return 0;
 	}
-	if (reserve(&sl->data, &sl->dcap, sl->bh.raw_len ? sl->bh.raw_len : 1))
+	if (reserve(&sl->data, &sl->dcap, sl->bh.raw_len ? sl->bh.raw_len : 1, 0))
 		return sl->err = -ENOMEM;
 	if (kj_block_data(sl->buf, &sl->bh, wk->img->h.compressor, sl->data))
 		return slot_fault(sl, KJ_IMG_BAD_DATA);

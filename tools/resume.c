@@ -215,14 +215,13 @@ static int restore(struct resume *r, struct kj_pmems *pm)
 
 	start_clock(&t0);
 	err = kj_restore_check(r->img, pm, &e);
-	if (!err)
-		note("restore: shape checked in %.2f s", seconds_since(&t0));
 	if (err) {
 		error("refusing to restore '%s' (nothing written): %s", r->image,
 		      err == -ERANGE ? "a page lies outside this machine's memory"
 				     : kj_image_fault_str(e.fault));
 		return err;
 	}
+	note("restore: shape checked in %.2f s", seconds_since(&t0));
 	err = kj_restore_write(r->img, pm, &e, &pages);
 	if (err) {
 		error("restoring '%s' failed while writing: %s", r->image,

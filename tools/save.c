@@ -176,7 +176,6 @@ static int image_maps(const struct kj_vmcore *vc, struct kj_image_header *h,
 	return err;
 }
 
-/* The image's identity: who A is, and what B may not restore over. */
 /* A version 4 UUID. Only unique, not secret: B must not wait for the
  * kernel's random pool, which took a second to fill after B's boot. */
 static int new_uuid(uint8_t uuid[16])
@@ -189,6 +188,7 @@ static int new_uuid(uint8_t uuid[16])
 	return 0;
 }
 
+/* The image's identity: who A is, and what B may not restore over. */
 static int fill_header(const struct kj_vmcore *vc, struct kj_image_header *h,
 		       const struct kj_save_opts *o, bool own_core)
 {
