@@ -7,9 +7,10 @@
 # kjump's phases (seconds): A loads B, syncs and jumps; B boots; free-page
 # walk; reading /proc/vmcore with the filter, compressing and checksumming
 # (busy time summed over the compression threads), writing (busy time of
-# the writer thread); the whole save; power-off; firmware and C's boot; C's
-# checks; C loads R; R boots; R checks; R restores (checks included); R's
-# jump back until the workload's first line.
+# the writer thread); the whole save; power-off; firmware and R's boot
+# (the boot loader starts R straight); R's checks of everything; R's
+# writing (with its check of the shape); R's jump back until the
+# workload's first line.
 # swsusp's, from its own log: seconds writing, kbytes after compression,
 # seconds reading. Both end with the seconds from the workload's first
 # line after resume to its checksum over all its memory.
@@ -146,8 +147,8 @@ END {
 		print ""
 		print "### kjump's resume, phase by phase (medians, seconds)"
 		phase_table("kjump",
-			"| workload | firmware + C boots | C checks | C loads R | R boots | R checks | R restores (checks included) | jump back to the workload's line |",
-			"|---|---|---|---|---|---|---|---|", 9, 15)
+			"| workload | firmware + R boots | R checks all | R writes | jump back to the workload's line |",
+			"|---|---|---|---|---|", 9, 12)
 	}
 	if (nph["swsusp"]) {
 		print ""

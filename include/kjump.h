@@ -339,6 +339,14 @@ void kj_phdr_pages(const struct kj_elf_phdr *ph, uint64_t *first,
 /* The VMCOREINFO text (NUL-terminated, owned by vc); -ENOENT if none. */
 int kj_vmcore_vmcoreinfo(const struct kj_vmcore *vc, const char **text);
 
+/*
+ * The arguments of a kernel command line that B and R inherit: console=
+ * and those that say how to drive the machine (pci=, acpi=, iommu=, tsc=
+ * and the like), space-separated into out. From the first argument that
+ * does not fit on, none is copied. Returns the length written.
+ */
+size_t kj_cmdline_inherit(const char *cmdline, char *out, size_t size);
+
 /* ---- Jumping back ------------------------------------------------------- */
 
 /* The kexec_jump_back_entry= value on a command line; -ENOENT if none. */
@@ -617,6 +625,18 @@ void kj_pmems_close(struct kj_pmems *p);
 /* Reads physical memory through them; -ENXIO outside them. */
 int kj_pmems_read(const struct kj_pmems *p, uint64_t addr, void *buf,
 		  size_t len);
+/* Their physical ranges, in address order, into out (at most max).
+ * Returns how many devices there are. */
+size_t kj_pmems_ranges(const struct kj_pmems *p, struct kj_range *out, size_t max);
+/*
+ * For an R the boot loader started (no C checked the machine before):
+ * the devices must be exactly the image's RAM (-EXDEV), that RAM must be
+ * RAM in the firmware's own map (-ERANGE), and this kernel must lie
+ * outside it (-EBUSY; -ENOENT if /proc/iomem does not say where it is).
+ * bad is set to the range at fault.
+ */
+int kj_restore_check_machine(const struct kj_pmems *p,
+			     const struct kj_image_header *h, struct kj_range *bad);
 /* Checks the image's shape again (heads, run tables, trailer; not the
  * data, which the caller verified before) and that every page lands in a
  * device (-ERANGE if not), writing nothing. */

@@ -101,6 +101,16 @@ void kj_pmems_close(struct kj_pmems *p)
 	free(p);
 }
 
+size_t kj_pmems_ranges(const struct kj_pmems *p, struct kj_range *out, size_t max)
+{
+	size_t n = p->n < max ? p->n : max;
+
+	for (size_t i = 0; i < n; i++)
+		out[i] = p->d[i].range;
+	kj_ranges_sort(out, n);
+	return p->n;
+}
+
 /* The device holding all of [addr, addr + len), or NULL. */
 static const struct kj_pmem *pmem_at(const struct kj_pmems *p, uint64_t addr,
 				     uint64_t len)

@@ -25,36 +25,26 @@ static void load_usage(FILE *f)
 		"options:\n"
 		"  --kernel BZIMAGE  B's kernel (default: /boot/vmlinuz-$(uname -r))\n"
 		"  --initrd FILE     B's initramfs (default: " DEFAULT_INITRD ")\n"
-		"  --append ARGS     B's command line (default: this kernel's console=\n"
-		"                    arguments); kjump adds nokaslr, elfcorehdr= and\n"
-		"                    kexec_jump_back_entry=\n"
+		"  --append ARGS     B's command line (default: this kernel's console=,\n"
+		"                    pci=, acpi=, iommu=, tsc= and like options that\n"
+		"                    say how to drive the machine); kjump adds nokaslr,\n"
+		"                    elfcorehdr= and kexec_jump_back_entry=\n"
 		"  --dry-run         print the plan and load nothing\n"
 		"  --force           replace a B that was started and is waiting\n"
 		"  -h, --help        show this help\n");
 }
 
-/* B talks on the consoles this kernel talks on, unless told otherwise. */
+/* B and R talk on this kernel's consoles and drive the machine as it does. */
 const char *default_append(char *buf, size_t size)
 {
-	char line[4096], *save = NULL, *tok;
+	char line[4096] = "";
 	FILE *f = fopen("/proc/cmdline", "r");
-	size_t used = 0;
 
-	buf[0] = '\0';
-	if (!f)
-		return buf;
-	if (fgets(line, sizeof(line), f)) {
-		for (tok = strtok_r(line, " \n", &save); tok;
-		     tok = strtok_r(NULL, " \n", &save)) {
-			if (strncmp(tok, "console=", 8))
-				continue;
-			used += (size_t)snprintf(buf + used, size - used, "%s%s",
-						 used ? " " : "", tok);
-			if (used >= size)
-				break;
-		}
-	}
-	fclose(f);
+	if (f && !fgets(line, sizeof(line), f))
+		line[0] = '\0';
+	if (f)
+		fclose(f);
+	kj_cmdline_inherit(line, buf, size);
 	return buf;
 }
 

@@ -18,6 +18,8 @@ struct resume {
 	const char *image;
 	const char *extents_path;
 	bool check_only;
+	bool boot_args;			/* resume: print a one-boot command line */
+	bool verify;			/* restore: no C checked before */
 	struct kj_extents ext;
 	struct kj_image *img;
 	const struct kj_image_header *h;
@@ -28,15 +30,22 @@ struct resume {
 static void resume_usage(FILE *f, bool restore)
 {
 	fprintf(f, restore
-		? "usage: kjump restore --image DEST [--extents MAP]\n\n"
+		? "usage: kjump restore --image DEST [--extents MAP] [--verify]\n\n"
 		  "In R: writes the image back to the memory it came from (seen here as\n"
 		  "/dev/pmemN), marks it consumed, and jumps back into the saved system.\n"
-		: "usage: kjump resume --image DEST [--extents MAP] [--check]\n\n"
+		  "--verify: no C checked the image and the machine before (R was booted\n"
+		  "straight from the boot loader); check everything C would, first.\n"
+		: "usage: kjump resume --image DEST [--extents MAP] [--check | --boot-args]\n\n"
 		  "Resumes the system hibernated into DEST. First checks everything: every\n"
 		  "checksum, that the image is complete and was not resumed before, that\n"
 		  "this machine's RAM is the one it was saved from, that this kernel is\n"
 		  "the one that saved it. Then starts R in the reserved region to write it\n"
-		  "back. --check stops after the checks and says whether it could resume.\n");
+		  "back. --check stops after the checks and says whether it could resume.\n\n"
+		  "--boot-args prints, and does nothing else, the command line that makes\n"
+		  "a boot straight into R, one boot instead of two: for a boot loader's\n"
+		  "one-shot entry with this kernel and kjump's initramfs. It describes\n"
+		  "this machine (its RAM, less the region and low memory, as memmap=\n"
+		  "persistent memory), not one image: R checks the image, all of it.\n");
 }
 
 static int parse_resume(int argc, char **argv, struct resume *r, bool restore)
@@ -45,6 +54,8 @@ static int parse_resume(int argc, char **argv, struct resume *r, bool restore)
 		{ "image", required_argument, NULL, 'i' },
 		{ "extents", required_argument, NULL, 'x' },
 		{ "check", no_argument, NULL, 'c' },
+		{ "boot-args", no_argument, NULL, 'b' },
+		{ "verify", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -57,13 +68,21 @@ static int parse_resume(int argc, char **argv, struct resume *r, bool restore)
 			r->extents_path = optarg;
 		else if (c == 'c' && !restore)
 			r->check_only = true;
+		else if (c == 'b' && !restore)
+			r->boot_args = true;
+		else if (c == 'v' && restore)
+			r->verify = true;
 		else if (c == 'h') {
 			resume_usage(stdout, restore);
 			return -1;
 		} else {
-			bad_option(argv[0], c == 'c' ? '?' : c, argv[optind - 1]);
+			bad_option(argv[0], strchr("cbv", c) ? '?' : c, argv[optind - 1]);
 			return EXIT_USAGE;
 		}
+	}
+	if (r->check_only && r->boot_args) {
+		error("--check and --boot-args do not go together");
+		return EXIT_USAGE;
 	}
 	if (!r->image || optind != argc) {
 		error(r->image ? "unexpected argument '%s'" : "no --image DEST given", argv[optind]);
@@ -157,6 +176,10 @@ static int load_r(struct resume *r)
 	size_t n = action_append(r->append, sizeof(r->append), "restore",
 				 r->image, NULL, &r->ext);
 
+	/* R need not check again what C checked (see cmd_restore) */
+	n += (size_t)snprintf(r->append + n, n < sizeof(r->append) ? sizeof(r->append) - n : 0,
+			      " kjump.checked=1");
+
 	if (n >= sizeof(r->append) - 100) {
 		error("'%s' is in too many pieces to hand to R", r->image);
 		return -E2BIG;
@@ -171,6 +194,53 @@ static int load_r(struct resume *r)
 	return load_b(&r->lo);
 }
 
+/*
+ * The kernel's KASLR keeps itself out of at most 4 memmap= ranges, and
+ * reads a range at address 0 as a memory limit: past that, R could be
+ * placed in the very memory it writes.
+ */
+#define KASLR_MEMMAP_MAX 4
+
+static int print_boot_args(void *ctx, const struct kj_load_plan *plan)
+{
+	const struct resume *r = ctx;
+	char args[1024];
+	size_t n = 0, ranges = 0;
+
+	for (size_t i = 0; i < plan->ne820 && n < sizeof(args); i++) {
+		const struct kj_range *p = &plan->e820[i].range;
+
+		if (plan->e820[i].type != KJ_E820_PRAM)
+			continue;
+		if (!p->start || ++ranges > KASLR_MEMMAP_MAX) {
+			error("this machine's RAM needs %s; R cannot be booted straight",
+			      p->start ? "more than 4 memmap= ranges" : "a range at address 0");
+			hint("resume in two boots: kjump.resume=DEST on the normal command line");
+			return -E2BIG;
+		}
+		n += (size_t)snprintf(args + n, sizeof(args) - n, "memmap=0x%llx!0x%llx ",
+				      (unsigned long long)(p->end - p->start + 1),
+				      (unsigned long long)p->start);
+	}
+	printf("%s%s\n", args, r->append);
+	return n < sizeof(args) ? 0 : -E2BIG;
+}
+
+/* Plans R as C would load it, for its persistent memory, and prints. */
+static int boot_args(struct resume *r)
+{
+	if (r->extents_path && read_extents(r->extents_path, &r->ext))
+		return EXIT_FAILED;
+	action_append(r->append, sizeof(r->append), "restore", r->image, NULL, &r->ext);
+	r->lo.append = "";
+	r->lo.restore = true;
+	r->lo.dry_run = true;
+	r->lo.check = print_boot_args;
+	r->lo.check_ctx = r;
+	load_defaults(&r->lo);
+	return load_b(&r->lo) ? EXIT_FAILED : 0;
+}
+
 int cmd_resume(int argc, char **argv)
 {
 	struct resume r = { 0 };
@@ -179,6 +249,8 @@ int cmd_resume(int argc, char **argv)
 
 	if (err)
 		return err < 0 ? 0 : err;
+	if (r.boot_args)
+		return boot_args(&r);
 	if (!r.check_only && require_kexec_jump())
 		return EXIT_FAILED;
 	start_clock(&t0);
@@ -245,19 +317,52 @@ static int restore(struct resume *r, struct kj_pmems *pm)
 	return kj_kexec_jump();
 }
 
+/* R booted straight: the machine checks C would have made. */
+static int check_machine(const struct resume *r, const struct kj_pmems *pm)
+{
+	struct kj_range bad = { 0, 0 };
+	int err = kj_restore_check_machine(pm, r->h, &bad);
+
+	if (err == -EXDEV)
+		error("'%s': this boot's persistent memory is not the image's RAM (0x%llx-0x%llx differs)",
+		      r->image, (unsigned long long)bad.start, (unsigned long long)bad.end);
+	else if (err == -ERANGE)
+		error("'%s': RAM 0x%llx-0x%llx of the image is not RAM on this machine",
+		      r->image, (unsigned long long)bad.start, (unsigned long long)bad.end);
+	else if (err == -EBUSY)
+		error("this kernel lies in the memory it would restore (0x%llx-0x%llx)",
+		      (unsigned long long)bad.start, (unsigned long long)bad.end);
+	else if (err)
+		error("cannot check this machine's memory: %s", strerror(-err));
+	if (err == -EXDEV || err == -EBUSY)
+		hint("boot R with the arguments of 'kjump resume --boot-args', with KASLR on");
+	return err;
+}
+
+/*
+ * After C, R checks the image's shape as it writes (C checked the rest).
+ * Booted straight from the boot loader (--verify), it checks all C would
+ * have, before the first write.
+ */
 int cmd_restore(int argc, char **argv)
 {
 	struct resume r = { 0 };
 	struct kj_pmems *pm = NULL;
+	struct timespec t0;
 	int err = parse_resume(argc, argv, &r, true);
 
 	if (err)
 		return err < 0 ? 0 : err;
 	if (require_kexec_jump())
 		return EXIT_FAILED;
-	err = check_image(&r, false);
+	start_clock(&t0);
+	err = check_image(&r, r.verify);
+	if (!err && r.verify)
+		err = check_kernel(&r);
 	if (!err && (err = kj_pmems_open(&pm)))
 		error("no persistent memory to restore into: %s", strerror(-err));
+	if (!err && r.verify && !(err = check_machine(&r, pm)))
+		note("restore: checked '%s' in %.2f s", r.image, seconds_since(&t0));
 	if (!err)
 		err = restore(&r, pm);
 	kj_pmems_close(pm);

@@ -359,3 +359,19 @@ TEST(plan_restore_gives_r_the_ram_as_pmem)
 	CHECK_U64(pram, (0x37000000 - 0x100000) + (0x3ffe0000 - 0x3f000000));
 	teardown(&f);
 }
+
+TEST(cmdline_inherit)
+{
+	char out[64];
+
+	CHECK_INT(kj_cmdline_inherit("BOOT_IMAGE=/vmlinuz root=/dev/vda1 console=ttyS0 "
+				     "pci=noacpi crashkernel=160M acpi_rsdp=0xf59c0 "
+				     "noapicx nolapic i8042.noaux quiet\n", out, sizeof(out)),
+		  strlen("console=ttyS0 pci=noacpi acpi_rsdp=0xf59c0 nolapic i8042.noaux"));
+	CHECK_STR(out, "console=ttyS0 pci=noacpi acpi_rsdp=0xf59c0 nolapic i8042.noaux");
+	CHECK_INT(kj_cmdline_inherit("", out, sizeof(out)), 0);
+	CHECK_STR(out, "");
+	/* what does not fit is left out whole */
+	CHECK_INT(kj_cmdline_inherit("console=ttyS0 console=tty0", out, 20), 13);
+	CHECK_STR(out, "console=ttyS0");
+}

@@ -1,0 +1,83 @@
+#!/bin/bash
+# hibernate-direct: the resume in one boot. A prints what 'kjump resume
+# --boot-args' gives (what a boot loader's one-shot entry would hold) and
+# hibernates; the next qemu process boots that kernel with kjump's own
+# initramfs and those arguments, straight into R, with no C before it.
+#
+# Evidence, from the guests' logs:
+#   - R refuses, before its first write (no "shape checked", no "restored"
+#     line), and reboots: an image with a flipped byte in a page block; the
+#     good image with one memmap= range moved (not the image's RAM);
+#   - with the arguments as given, R checks everything itself ("restore:
+#     checked"), and A goes on: its 300 MiB checksum is the one from before;
+#   - the same boot again refuses the image: it was resumed once already.
+. "$(dirname "$0")/../lib.sh"
+vm_setup hibernate-direct
+cmdline="crashkernel=160M@0x30000000 nokaslr"
+
+{
+	echo '#!/bin/sh'
+	vm_workload_lib
+	cat <<'A'
+start_membuf 300
+check before
+echo "direct-test: boot-args: $(kjump resume --image /dev/vda --boot-args)"
+kjump hibernate --image /dev/vda 2>&1 | sed 's/^/direct-test: A: /'
+check after
+A
+} >"$work/a-workload"
+vm_initramfs "$work/b.cpio.gz"
+vm_a_initramfs "$work/a.cpio.gz" "$work/a-workload" "$work/b.cpio.gz"
+
+truncate -s 1200M "$work/image.raw"
+vm_boot hibernate "$work/a.cpio.gz" "$cmdline" 600 1G 2 \
+	-drive "file=$work/image.raw,format=raw,if=virtio,cache=unsafe"
+vm_count hibernate "^kjump-init: hibernated, powering off$" >/dev/null ||
+	vm_fail "A did not hibernate: $(vm_field hibernate 'direct-test: A: kjump: error: ')"
+args=$(vm_field hibernate 'direct-test: boot-args: ')
+before=$(vm_field hibernate 'membuf: before checksum=')
+case $args in
+*memmap=*!*kjump.action=restore*kjump.image=/dev/vda*) ;;
+*) vm_fail "no one-boot arguments from A: '$args'" ;;
+esac
+case $args in *nokaslr*|*crashkernel=*) vm_fail "R's arguments keep A's own: '$args'" ;; esac
+
+cp --sparse=always "$work/image.raw" "$work/flipped.raw"
+"$KJ_BUILD/tests/imgcorrupt" "$work/flipped.raw" block-checksum
+# the first memmap= range one MiB further up: no longer the image's RAM
+first=$(grep -o 'memmap=0x[0-9a-f]*!0x[0-9a-f]*' <<<"$args" | head -1)
+size=${first#memmap=} size=${size%%!*} start=${first##*!}
+moved=${args/$first/memmap=$(printf '0x%x!0x%x' $((size - 0x100000)) $((start + 0x100000)))}
+
+# direct NAME DISK ARGS: boots R straight from "the boot loader".
+direct() {
+	vm_boot "$1" "$work/b.cpio.gz" "$3" 300 1G 2 \
+		-drive "file=$work/$2,format=raw,if=virtio,cache=unsafe"
+	[ $? -eq 124 ] && vm_fail "$1: the boot did not end within 300 s"
+}
+# refused NAME DISK ARGS REASON: R says REASON before any write, reboots.
+refused() {
+	direct "$1" "$2" "$3"
+	vm_count "$1" "^kjump: error: $4\$" >/dev/null ||
+		vm_fail "$1: no refusal '$4': $(vm_field "$1" 'kjump: error: ')"
+	vm_count "$1" "^kjump: restore: shape checked|^kjump: restored " >/dev/null &&
+		vm_fail "$1: R wrote pages"
+	vm_count "$1" "^kjump-init: restore failed, rebooting$" >/dev/null ||
+		vm_fail "$1: R did not give up"
+}
+refused flipped flipped.raw "$args" "cannot resume '/dev/vda': bad block checksum"
+refused moved image.raw "$moved" \
+	"'/dev/vda': this boot's persistent memory is not the image's RAM \\(.*\\)"
+
+direct resume image.raw "$args"
+vm_count resume "^kjump: restore: checked '/dev/vda' in " >/dev/null ||
+	vm_fail "R did not check the image itself: $(vm_field resume 'kjump: error: ')"
+vm_count resume "^direct-test: A: kjump: resumed from hibernation in '/dev/vda'$" >/dev/null ||
+	vm_fail "A did not resume: $(vm_field resume 'kjump: error: ')"
+after=$(vm_field resume 'membuf: after checksum=')
+[ "$after" = "$before" ] || vm_fail "A's 300 MiB changed: $before before, $after after"
+checked=$(vm_field resume "kjump: restore: checked '.dev.vda' in ")
+
+refused again image.raw "$args" "'/dev/vda' was resumed once already; it is never resumed twice"
+rm -f "$work"/*.raw
+vm_pass "one boot: checksum $before kept; R checked the image in $checked"
