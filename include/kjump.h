@@ -111,7 +111,9 @@ int kj_kexec_load_plain(uint64_t entry, const struct kj_segment *segs,
 			size_t nr);
 /* Unloads whatever kexec image is loaded. */
 int kj_kexec_unload(void);
-/* Jumps to the loaded image; returns 0 once the system is back. */
+/* Jumps to the loaded image, once this process's terminals and the console
+ * have sent what was written to them (at most 2 s). Returns 0 once the
+ * system is back. */
 int kj_kexec_jump(void);
 
 /* The lockdown mode in the text of /sys/kernel/security/lockdown. */

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* kexec loads and jumps, and finding out whether they are allowed. */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/kexec.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sys.h"
@@ -111,7 +115,37 @@ int kj_kexec_unload(void)
 	return kj_sys_kexec_load(0, NULL, 0, KEXEC_ARCH_DEFAULT);
 }
 
+/*
+ * Waits, at most DRAIN_MS, until a terminal has handed everything written
+ * to it to the hardware. A serial port cut off in the middle of sending
+ * waits, in the kernel that comes back to it, for an interrupt that was
+ * meant for the other kernel: its output stalled for half a second after
+ * every resume (seen with no_console_suspend, where the port is not
+ * suspended and resumed around the jump).
+ */
+#define DRAIN_MS 2000
+
+static void drain(int fd)
+{
+	struct timespec tick = { 0, 2000000 };
+	int queued = 0;
+
+	for (int waited = 0; isatty(fd) && waited < DRAIN_MS; waited += 2) {
+		if (ioctl(fd, TIOCOUTQ, &queued) || !queued)
+			return;
+		nanosleep(&tick, NULL);
+	}
+}
+
 int kj_kexec_jump(void)
 {
+	int console = open("/dev/console", O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+
+	drain(STDOUT_FILENO);
+	drain(STDERR_FILENO);
+	if (console >= 0) {
+		drain(console);
+		close(console);
+	}
 	return kj_sys_reboot_kexec();
 }
