@@ -368,7 +368,7 @@ int kj_jump_back_load_page(uint64_t entry, const void *page);
 
 /* ---- Images (doc/image-format.md) ------------------------------------ */
 
-#define KJ_IMAGE_VERSION	1
+#define KJ_IMAGE_VERSION	2
 #define KJ_IMAGE_HEADER_SIZE	4096
 #define KJ_IMAGE_FLAG_COMPLETE	(1u << 0)
 #define KJ_IMAGE_FLAG_CONSUMED	(1u << 1)

@@ -43,7 +43,7 @@ static void put_runs(uint8_t *p, const struct kj_run *runs, uint32_t n)
 static uint64_t block_checksum(const uint8_t *buf, uint32_t nruns,
 			       uint32_t comp_len)
 {
-	return kj_xxh3_2(buf, B_CHECKSUM, buf + B_RUNS,
+	return kj_checksum2(buf, B_CHECKSUM, buf + B_RUNS,
 			 (size_t)nruns * RUN_SIZE + comp_len);
 }
 

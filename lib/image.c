@@ -106,7 +106,7 @@ int kj_image_header_encode(const struct kj_image_header *h, uint8_t *buf)
 	put_le32(buf + H_PAGE_SIZE, KJ_PAGE_SIZE);
 	put_le16(buf + H_COMPRESSOR, h->compressor);
 	put_le16(buf + H_LEVEL, h->level);
-	put_le32(buf + H_CHECKSUM_ALG, KJ_CHECKSUM_XXH3);
+	put_le32(buf + H_CHECKSUM_ALG, KJ_CHECKSUM_XXH64);
 	put_le64(buf + H_REENTRY, h->reentry);
 	put_le64(buf + H_PAGES_RAM, h->pages_ram);
 	put_le64(buf + H_PAGES_SAVED, h->pages_saved);
@@ -119,11 +119,11 @@ int kj_image_header_encode(const struct kj_image_header *h, uint8_t *buf)
 	put_le32(buf + H_NRAM, h->nram);
 	put_le32(buf + H_NEXCLUDED, h->nexcluded);
 	put_le32(buf + H_NOTE_LEN, h->note_len);
-	put_le64(buf + H_NOTE_SUM, kj_xxh3(h->note, h->note_len));
+	put_le64(buf + H_NOTE_SUM, kj_checksum(h->note, h->note_len));
 	put_le64(buf + H_PAGE_OFFSET, h->page_offset);
 	put_ranges(buf + H_MAPS, h->ram, h->nram);
 	put_ranges(buf + H_MAPS + 16 * h->nram, h->excluded, h->nexcluded);
-	put_le64(buf + len - 8, kj_xxh3(buf, len - 8));
+	put_le64(buf + len - 8, kj_checksum(buf, len - 8));
 	return 0;
 }
 
@@ -140,7 +140,7 @@ static enum kj_image_fault check_frame(const uint8_t *buf, size_t len)
 	hlen = get_le32(buf + H_LEN);
 	if (hlen < H_MAPS + 8 || hlen > KJ_IMAGE_HEADER_SIZE)
 		return KJ_IMG_BAD_HEADER_LEN;
-	if (get_le64(buf + hlen - 8) != kj_xxh3(buf, hlen - 8))
+	if (get_le64(buf + hlen - 8) != kj_checksum(buf, hlen - 8))
 		return KJ_IMG_BAD_HEADER_CHECKSUM;
 	if (get_le32(buf + H_FLAGS) & ~KNOWN_FLAGS)
 		return KJ_IMG_BAD_FLAGS;
@@ -213,7 +213,7 @@ static enum kj_image_fault get_fields(const uint8_t *buf,
 	if (h->note_len > KJ_IMAGE_NOTE_MAX)
 		return KJ_IMG_BAD_NOTE;
 	if (get_le32(buf + H_PAGE_SIZE) != KJ_PAGE_SIZE ||
-	    get_le32(buf + H_CHECKSUM_ALG) != KJ_CHECKSUM_XXH3 ||
+	    get_le32(buf + H_CHECKSUM_ALG) != KJ_CHECKSUM_XXH64 ||
 	    h->compressor > KJ_COMPRESS_ZSTD ||
 	    h->trailer_offset % KJ_IMAGE_ALIGN ||
 	    ((h->flags & KJ_IMAGE_FLAG_COMPLETE) &&

@@ -5,11 +5,11 @@
 
 #include "internal.h"
 
-#define KJ_CHECKSUM_XXH3 1
+#define KJ_CHECKSUM_XXH64 2
 #define KJ_IMAGE_ALIGN 4096u
 
-uint64_t kj_xxh3(const void *buf, size_t len);
-uint64_t kj_xxh3_2(const void *a, size_t alen, const void *b, size_t blen);
+uint64_t kj_checksum(const void *buf, size_t len);
+uint64_t kj_checksum2(const void *a, size_t alen, const void *b, size_t blen);
 
 /* Compress src into dst (cap bytes); returns the size or a negative errno. */
 long kj_compress(enum kj_compressor c, int level, const void *src, size_t len,

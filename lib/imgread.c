@@ -39,7 +39,7 @@ static int read_note(struct kj_image *img, struct kj_image_error *err)
 		return -ENOMEM;
 	if (kj_target_pread(&img->t, buf, area, KJ_IMAGE_HEADER_SIZE))
 		r = kj_image_fail(err, KJ_IMG_TRUNCATED, -1, KJ_IMAGE_HEADER_SIZE);
-	else if (kj_xxh3(buf, img->h.note_len) != img->h.note_checksum)
+	else if (kj_checksum(buf, img->h.note_len) != img->h.note_checksum)
 		r = kj_image_fail(err, KJ_IMG_BAD_NOTE, -1, KJ_IMAGE_HEADER_SIZE);
 	for (uint64_t i = img->h.note_len; !r && i < area; i++)
 		if (buf[i])
@@ -156,11 +156,11 @@ int kj_walk_check_trailer(struct kj_image *img, struct kj_walk_state *w,
 	if (kj_target_pread(&img->t, t, sizeof(t), w->offset))
 		return kj_image_fail(err, KJ_IMG_TRUNCATED, -1, w->offset);
 	if (memcmp(t, T_MAGIC, 8) ||
-	    get_le64(t + T_CHECKSUM) != kj_xxh3(t, T_CHECKSUM) ||
+	    get_le64(t + T_CHECKSUM) != kj_checksum(t, T_CHECKSUM) ||
 	    get_le64(t + T_NBLOCKS) != h->nblocks ||
 	    get_le64(t + T_SAVED) != h->pages_saved ||
 	    get_le64(t + T_ZERO) != h->pages_zero ||
-	    get_le64(t + T_BLOCKS_SUM) != kj_xxh3(w->sums, h->nblocks * 8))
+	    get_le64(t + T_BLOCKS_SUM) != kj_checksum(w->sums, h->nblocks * 8))
 		return kj_image_fail(err, KJ_IMG_BAD_TRAILER, -1, w->offset);
 	if (w->saved != h->pages_saved || w->zero != h->pages_zero)
 		return kj_image_fail(err, KJ_IMG_BAD_COUNTS, -1, w->offset);

@@ -192,8 +192,8 @@ static int write_trailer(struct kj_image_writer *w)
 	put_le64(t + 0x08, w->h.nblocks);
 	put_le64(t + 0x10, w->saved);
 	put_le64(t + 0x18, w->zero);
-	put_le64(t + 0x20, kj_xxh3(w->sums, w->h.nblocks * 8));
-	put_le64(t + 0x28, kj_xxh3(t, 0x28));
+	put_le64(t + 0x20, kj_checksum(w->sums, w->h.nblocks * 8));
+	put_le64(t + 0x28, kj_checksum(t, 0x28));
 	err = write_aligned(w, t, KJ_IMAGE_ALIGN, w->offset);
 	free(t);
 	return err;
@@ -260,7 +260,7 @@ int kj_image_mark_consumed(const char *path, const struct kj_extents *ext)
 		uint32_t len = get_le32(buf + 0x0c);
 
 		put_le32(buf + 0x10, h->flags | KJ_IMAGE_FLAG_CONSUMED);
-		put_le64(buf + len - 8, kj_xxh3(buf, len - 8));
+		put_le64(buf + len - 8, kj_checksum(buf, len - 8));
 		err = kj_target_pwrite(&w.t, buf, KJ_IMAGE_HEADER_SIZE, 0);
 	}
 	if (!err && fsync(w.t.fd))

@@ -13,8 +13,8 @@
 #include "kjump.h"
 #include "le.h"
 
-uint64_t kj_xxh3(const void *buf, size_t len);
-uint64_t kj_xxh3_2(const void *a, size_t alen, const void *b, size_t blen);
+uint64_t kj_checksum(const void *buf, size_t len);
+uint64_t kj_checksum2(const void *a, size_t alen, const void *b, size_t blen);
 
 /* A block is at most 4 MiB of data plus its runs: 8 MiB is room enough. */
 static uint8_t hdr[4096], blk[8 << 20];
@@ -23,14 +23,14 @@ static void reseal_header(void)
 {
 	uint32_t len = get_le32(hdr + 0x0c);
 
-	put_le64(hdr + len - 8, kj_xxh3(hdr, len - 8));
+	put_le64(hdr + len - 8, kj_checksum(hdr, len - 8));
 }
 
 static void reseal_block(void)
 {
 	uint32_t nruns = get_le32(blk + 0x10), comp = get_le32(blk + 0x18);
 
-	put_le64(blk + 0x20, kj_xxh3_2(blk, 0x20, blk + 0x28, nruns * 16u + comp));
+	put_le64(blk + 0x20, kj_checksum2(blk, 0x20, blk + 0x28, nruns * 16u + comp));
 }
 
 static int damage(const char *where, uint64_t data)
@@ -38,7 +38,7 @@ static int damage(const char *where, uint64_t data)
 	if (!strcmp(where, "magic"))
 		hdr[0] = 'X';
 	else if (!strcmp(where, "version"))
-		hdr[8] = 2;
+		hdr[8] = 1;	/* version 1, which checksummed with XXH3 */
 	else if (!strcmp(where, "header-checksum"))
 		hdr[0x78] ^= 1;
 	else if (!strcmp(where, "incomplete")) {

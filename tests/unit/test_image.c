@@ -61,7 +61,7 @@ static const struct {
 	int fix_checksum;
 } header_damage[] = {
 	{ 0x000, 'X', KJ_IMG_BAD_MAGIC, 0 },
-	{ 0x008, 2, KJ_IMG_BAD_VERSION, 0 },
+	{ 0x008, 1, KJ_IMG_BAD_VERSION, 0 },	/* version 1: XXH3 checksums */
 	{ 0x00d, 0x20, KJ_IMG_BAD_HEADER_LEN, 0 },
 	{ 0x040, 0xff, KJ_IMG_BAD_HEADER_CHECKSUM, 0 },
 	{ 0x012, 0x01, KJ_IMG_BAD_FLAGS, 1 },
@@ -91,7 +91,7 @@ TEST(image_header_corruptions)
 		buf[header_damage[i].off] = header_damage[i].val;
 		len = get_le32(buf + 0x0c);
 		if (header_damage[i].fix_checksum)
-			put_le64(buf + len - 8, kj_xxh3(buf, len - 8));
+			put_le64(buf + len - 8, kj_checksum(buf, len - 8));
 		if (kj_image_header_decode(buf, sizeof(buf), &h, &err) != -EBADMSG ||
 		    err.fault != header_damage[i].fault) {
 			t_fail(__FILE__, __LINE__, "damage %zu at 0x%zx: fault %d (%s), want %d",
@@ -181,7 +181,7 @@ static void reseal(uint8_t *buf)
 {
 	uint32_t nruns = get_le32(buf + 0x10), comp = get_le32(buf + 0x18);
 
-	put_le64(buf + 0x20, kj_xxh3_2(buf, 0x20, buf + 0x28, nruns * 16u + comp));
+	put_le64(buf + 0x20, kj_checksum2(buf, 0x20, buf + 0x28, nruns * 16u + comp));
 }
 
 TEST(image_block_corruptions)
