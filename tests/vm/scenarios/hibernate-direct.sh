@@ -7,7 +7,8 @@
 # Evidence, from the guests' logs:
 #   - R refuses, before its first write (no "shape checked", no "restored"
 #     line), and reboots: an image with a flipped byte in a page block; the
-#     good image with one memmap= range moved (not the image's RAM);
+#     good image with one memmap= range moved (not the image's RAM); the
+#     good image with nokaslr added (R's kernel at 16 MiB, in that RAM);
 #   - with the arguments as given, R checks everything itself ("restore:
 #     checked"), and A goes on: its 300 MiB checksum is the one from before;
 #   - the same boot again refuses the image: it was resumed once already.
@@ -68,6 +69,9 @@ refused() {
 refused flipped flipped.raw "$args" "cannot resume '/dev/vda': bad block checksum"
 refused moved image.raw "$moved" \
 	"'/dev/vda': this boot's persistent memory is not the image's RAM \\(.*\\)"
+# without KASLR the kernel runs at 16 MiB, in the memory it would write
+refused nokaslr image.raw "$args nokaslr" \
+	"('/dev/vda': this boot's persistent memory is not the image's RAM|this kernel lies in the memory it would restore) \\(.*\\)"
 
 direct resume image.raw "$args"
 vm_count resume "^kjump: restore: checked '/dev/vda' in " >/dev/null ||
