@@ -8,6 +8,7 @@
 #   - R refuses, before its first write (no "shape checked", no "restored"
 #     line), and reboots: an image with a flipped byte in a page block; the
 #     good image with one memmap= range moved (not the image's RAM); the
+#     good image on a machine with 900 MiB (that RAM is not all there); the
 #     good image with nokaslr added (R's kernel at 16 MiB, in that RAM);
 #   - with the arguments as given, R checks everything itself ("restore:
 #     checked"), and A goes on: its 300 MiB checksum is the one from before;
@@ -50,15 +51,16 @@ first=$(grep -o 'memmap=0x[0-9a-f]*!0x[0-9a-f]*' <<<"$args" | head -1)
 size=${first#memmap=} size=${size%%!*} start=${first##*!}
 moved=${args/$first/memmap=$(printf '0x%x!0x%x' $((size - 0x100000)) $((start + 0x100000)))}
 
-# direct NAME DISK ARGS: boots R straight from "the boot loader".
+# direct NAME DISK ARGS [MEM]: boots R straight from "the boot loader".
 direct() {
-	vm_boot "$1" "$work/b.cpio.gz" "$3" 300 1G 2 \
+	vm_boot "$1" "$work/b.cpio.gz" "$3" 300 "${4:-1G}" 2 \
 		-drive "file=$work/$2,format=raw,if=virtio,cache=unsafe"
 	[ $? -eq 124 ] && vm_fail "$1: the boot did not end within 300 s"
 }
-# refused NAME DISK ARGS REASON: R says REASON before any write, reboots.
+# refused NAME DISK ARGS REASON [MEM]: R says REASON before any write,
+# reboots.
 refused() {
-	direct "$1" "$2" "$3"
+	direct "$1" "$2" "$3" "${5:-}"
 	vm_count "$1" "^kjump: error: $4\$" >/dev/null ||
 		vm_fail "$1: no refusal '$4': $(vm_field "$1" 'kjump: error: ')"
 	vm_count "$1" "^kjump: restore: shape checked|^kjump: restored " >/dev/null &&
@@ -69,6 +71,9 @@ refused() {
 refused flipped flipped.raw "$args" "cannot resume '/dev/vda': bad block checksum"
 refused moved image.raw "$moved" \
 	"'/dev/vda': this boot's persistent memory is not the image's RAM \\(.*\\)"
+# a machine with less RAM: the boot loader's memmap= reaches past its end
+refused smaller image.raw "$args" \
+	"'/dev/vda': RAM 0x[0-9a-f]+-0x[0-9a-f]+ of the image is not RAM on this machine" 900M
 # without KASLR the kernel runs at 16 MiB, in the memory it would write
 refused nokaslr image.raw "$args nokaslr" \
 	"('/dev/vda': this boot's persistent memory is not the image's RAM|this kernel lies in the memory it would restore) \\(.*\\)"
