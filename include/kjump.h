@@ -372,6 +372,10 @@ int kj_jump_back_load_page(uint64_t entry, const void *page);
 #define KJ_IMAGE_HEADER_SIZE	4096
 #define KJ_IMAGE_FLAG_COMPLETE	(1u << 0)
 #define KJ_IMAGE_FLAG_CONSUMED	(1u << 1)
+/* A restore was started: set before the first page is written (and by C
+ * before it starts R), so that a restore that fails is not started again
+ * and again by every boot. */
+#define KJ_IMAGE_FLAG_ATTEMPTED	(1u << 2)
 #define KJ_IMAGE_MAP_MAX	200	/* RAM + excluded entries in a header */
 #define KJ_IMAGE_NOTE_MAX	8192	/* the VMCOREINFO note after the header */
 
@@ -648,8 +652,9 @@ int kj_restore_check(struct kj_image *img, struct kj_pmems *p,
  * then syncs. The data is decoded, its checksums not checked again. */
 int kj_restore_write(struct kj_image *img, struct kj_pmems *p,
 		     struct kj_image_error *err, uint64_t *pages);
-/* Sets the image's consumed flag (rewrites the header), and syncs. */
-int kj_image_mark_consumed(const char *path, const struct kj_extents *ext);
+/* Sets a flag (KJ_IMAGE_FLAG_CONSUMED or _ATTEMPTED) in the image's
+ * header (rewrites it), and syncs. */
+int kj_image_mark(const char *path, const struct kj_extents *ext, uint32_t flag);
 
 /* ---- Saving ----------------------------------------------------------- */
 

@@ -37,7 +37,8 @@
 #define H_MAPS		0x120
 
 #define MAGIC "KJUMPIMG"
-#define KNOWN_FLAGS (KJ_IMAGE_FLAG_COMPLETE | KJ_IMAGE_FLAG_CONSUMED)
+#define KNOWN_FLAGS (KJ_IMAGE_FLAG_COMPLETE | KJ_IMAGE_FLAG_CONSUMED | \
+		     KJ_IMAGE_FLAG_ATTEMPTED)
 
 const char *kj_image_fault_str(enum kj_image_fault fault)
 {

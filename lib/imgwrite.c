@@ -239,13 +239,18 @@ void kj_image_writer_close(struct kj_image_writer *w)
 
 /* Only the flags change: the rest of the header stays byte for byte,
  * resealed with a new checksum. */
-int kj_image_mark_consumed(const char *path, const struct kj_extents *ext)
+int kj_image_mark(const char *path, const struct kj_extents *ext, uint32_t flag)
 {
 	struct kj_image_writer w = { .t = { .ext = ext } };
 	struct kj_image_header *h = malloc(sizeof(*h));
 	struct kj_image_error e;
 	uint8_t *buf = NULL;
 	int err = h ? 0 : -ENOMEM;
+
+	if (flag != KJ_IMAGE_FLAG_CONSUMED && flag != KJ_IMAGE_FLAG_ATTEMPTED) {
+		free(h);
+		return -EINVAL;
+	}
 
 	w.t.fd = open(path, O_RDWR | O_CLOEXEC);
 	if (!err && w.t.fd < 0)
@@ -259,7 +264,7 @@ int kj_image_mark_consumed(const char *path, const struct kj_extents *ext)
 	if (!err) {
 		uint32_t len = get_le32(buf + 0x0c);
 
-		put_le32(buf + 0x10, h->flags | KJ_IMAGE_FLAG_CONSUMED);
+		put_le32(buf + 0x10, h->flags | flag);
 		put_le64(buf + len - 8, kj_checksum(buf, len - 8));
 		err = kj_target_pwrite(&w.t, buf, KJ_IMAGE_HEADER_SIZE, 0);
 	}

@@ -112,7 +112,10 @@ static const char *state_of(const struct kj_image_header *h)
 {
 	if (!(h->flags & KJ_IMAGE_FLAG_COMPLETE))
 		return "incomplete";
-	return h->flags & KJ_IMAGE_FLAG_CONSUMED ? "consumed" : "complete";
+	if (h->flags & KJ_IMAGE_FLAG_CONSUMED)
+		return "consumed";
+	return h->flags & KJ_IMAGE_FLAG_ATTEMPTED
+		? "complete; a restore was started and did not finish" : "complete";
 }
 
 static const char *compressor_name(uint16_t c)

@@ -20,6 +20,7 @@ struct resume {
 	bool check_only;
 	bool boot_args;			/* resume: print a one-boot command line */
 	bool verify;			/* restore: no C checked before */
+	bool retry;			/* resume: even after a failed restore */
 	struct kj_extents ext;
 	struct kj_image *img;
 	const struct kj_image_header *h;
@@ -35,12 +36,15 @@ static void resume_usage(FILE *f, bool restore)
 		  "/dev/pmemN), marks it consumed, and jumps back into the saved system.\n"
 		  "--verify: no C checked the image and the machine before (R was booted\n"
 		  "straight from the boot loader); check everything C would, first.\n"
-		: "usage: kjump resume --image DEST [--extents MAP] [--check | --boot-args]\n\n"
+		: "usage: kjump resume --image DEST [--extents MAP] [--check | --boot-args] [--retry]\n\n"
 		  "Resumes the system hibernated into DEST. First checks everything: every\n"
 		  "checksum, that the image is complete and was not resumed before, that\n"
 		  "this machine's RAM is the one it was saved from, that this kernel is\n"
 		  "the one that saved it. Then starts R in the reserved region to write it\n"
 		  "back. --check stops after the checks and says whether it could resume.\n\n"
+		  "A restore that was started and did not finish (R failed, or the power\n"
+		  "went) is not started again, lest every boot try and fail the same way:\n"
+		  "--retry starts it all the same. The image is kept either way.\n\n"
 		  "--boot-args prints, and does nothing else, the command line that makes\n"
 		  "a boot straight into R, one boot instead of two: for a boot loader's\n"
 		  "one-shot entry with this kernel and kjump's initramfs. It describes\n"
@@ -56,6 +60,7 @@ static int parse_resume(int argc, char **argv, struct resume *r, bool restore)
 		{ "check", no_argument, NULL, 'c' },
 		{ "boot-args", no_argument, NULL, 'b' },
 		{ "verify", no_argument, NULL, 'v' },
+		{ "retry", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -72,11 +77,13 @@ static int parse_resume(int argc, char **argv, struct resume *r, bool restore)
 			r->boot_args = true;
 		else if (c == 'v' && restore)
 			r->verify = true;
+		else if (c == 'r' && !restore)
+			r->retry = true;
 		else if (c == 'h') {
 			resume_usage(stdout, restore);
 			return -1;
 		} else {
-			bad_option(argv[0], strchr("cbv", c) ? '?' : c, argv[optind - 1]);
+			bad_option(argv[0], strchr("cbvr", c) ? '?' : c, argv[optind - 1]);
 			return EXIT_USAGE;
 		}
 	}
@@ -281,6 +288,12 @@ static int boot_args(struct resume *r)
 	return load_b(&r->lo) ? EXIT_FAILED : 0;
 }
 
+static int mark_attempted(const struct resume *r)
+{
+	return kj_image_mark(r->image, r->extents_path ? &r->ext : NULL,
+			     KJ_IMAGE_FLAG_ATTEMPTED);
+}
+
 int cmd_resume(int argc, char **argv)
 {
 	struct resume r = { 0 };
@@ -297,6 +310,12 @@ int cmd_resume(int argc, char **argv)
 	err = check_image(&r, true);
 	if (!err)
 		err = check_kernel(&r);
+	if (!err && (r.h->flags & KJ_IMAGE_FLAG_ATTEMPTED) && !r.retry) {
+		error("a restore of '%s' was started and did not finish; not starting it again",
+		      r.image);
+		hint("see that boot's console for why; 'kjump resume --retry' (kjump.retry=1) tries again");
+		err = -EALREADY;
+	}
 	if (!err)
 		note("checked '%s' in %.2f s", r.image, seconds_since(&t0));
 	if (!err)
@@ -305,6 +324,8 @@ int cmd_resume(int argc, char **argv)
 		note("'%s' can be resumed: %llu pages saved, %llu zero, kernel %s",
 		     r.image, (unsigned long long)r.h->pages_saved,
 		     (unsigned long long)r.h->pages_zero, r.h->osrelease);
+	if (!err && !r.check_only && (err = mark_attempted(&r)))
+		error("cannot mark '%s' as being restored: %s", r.image, strerror(-err));
 	if (!err && !r.check_only) {
 		note("resuming from '%s': starting R", r.image);
 		sync();
@@ -334,6 +355,12 @@ static int restore(struct resume *r, struct kj_pmems *pm)
 		return err;
 	}
 	note("restore: shape checked in %.2f s", seconds_since(&t0));
+	/* C marked it before starting R; booted straight, R marks it */
+	if (r->verify && (err = mark_attempted(r))) {
+		error("cannot mark '%s' as being restored (nothing written): %s",
+		      r->image, strerror(-err));
+		return err;
+	}
 	err = kj_restore_write(r->img, pm, &e, &pages);
 	if (err) {
 		error("restoring '%s' failed while writing: %s", r->image,
@@ -342,7 +369,8 @@ static int restore(struct resume *r, struct kj_pmems *pm)
 	}
 	note("restored %llu pages in %.2f s", (unsigned long long)pages,
 	     seconds_since(&t0));
-	err = kj_image_mark_consumed(r->image, r->extents_path ? &r->ext : NULL);
+	err = kj_image_mark(r->image, r->extents_path ? &r->ext : NULL,
+			    KJ_IMAGE_FLAG_CONSUMED);
 	if (!err)
 		err = kj_pmems_read(pm, entry & ~(uint64_t)(KJ_PAGE_SIZE - 1), page, sizeof(page));
 	if (!err)

@@ -61,6 +61,9 @@ static bool page_is_all_zero(const uint8_t *p)
 
 struct check_ctx {
 	uint64_t pages, mismatches;
+	bool mark;		/* then mark it attempted and consumed */
+	uint32_t flags[3];	/* as saved, as attempted, as consumed */
+	int bad_mark;		/* kj_image_mark() with COMPLETE */
 };
 
 static int compare_block(void *ctx, const struct kj_block *b)
@@ -89,6 +92,27 @@ static bool every_fifth(void *ctx, uint64_t pfn)
 	return pfn % 5 == 0;
 }
 
+/* Marks the image attempted, then consumed: only the flags change, and
+ * every checksum still holds. */
+static int mark_twice(const char *path, struct check_ctx *cc)
+{
+	static const uint32_t flag[2] = { KJ_IMAGE_FLAG_ATTEMPTED, KJ_IMAGE_FLAG_CONSUMED };
+	struct kj_image_error err;
+	struct kj_image *img;
+	int r = 0;
+
+	cc->bad_mark = kj_image_mark(path, NULL, KJ_IMAGE_FLAG_COMPLETE);
+	for (int i = 0; i < 2 && !r; i++) {
+		r = kj_image_mark(path, NULL, flag[i]);
+		if (!r && !(r = kj_image_open(path, &img, &err))) {
+			r = kj_image_verify(img, NULL, NULL, &err);
+			cc->flags[i + 1] = kj_image_get_header(img)->flags;
+			kj_image_close(img);
+		}
+	}
+	return r;
+}
+
 static int save_and_check(enum kj_compressor comp, bool filter, struct kj_save_stats *st,
 			  struct check_ctx *cc)
 {
@@ -112,8 +136,11 @@ static int save_and_check(enum kj_compressor comp, bool filter, struct kj_save_s
 	}
 	if (!r && !(r = kj_image_open(img_path, &img, &err))) {
 		r = kj_image_verify(img, compare_block, cc, &err);
+		cc->flags[0] = kj_image_get_header(img)->flags;
 		kj_image_close(img);
 	}
+	if (!r && cc->mark)
+		r = mark_twice(img_path, cc);
 	unlink(core);
 	unlink(img_path);
 	return r;
@@ -142,4 +169,17 @@ TEST(save_round_trip_zstd_with_free_pages)
 	CHECK_U64(st.pages_free, CORE_PAGES / 5);
 	CHECK_U64(cc.pages, CORE_PAGES - CORE_PAGES / 5);
 	CHECK_U64(cc.mismatches, 0);
+}
+
+TEST(save_then_mark_attempted_and_consumed)
+{
+	struct kj_save_stats st;
+	struct check_ctx cc = { .mark = true };
+
+	CHECK_INT(save_and_check(KJ_COMPRESS_LZ4, false, &st, &cc), 0);
+	CHECK_INT(cc.bad_mark, -EINVAL);
+	CHECK_INT(cc.flags[0], KJ_IMAGE_FLAG_COMPLETE);
+	CHECK_INT(cc.flags[1], KJ_IMAGE_FLAG_COMPLETE | KJ_IMAGE_FLAG_ATTEMPTED);
+	CHECK_INT(cc.flags[2], KJ_IMAGE_FLAG_COMPLETE | KJ_IMAGE_FLAG_ATTEMPTED |
+			       KJ_IMAGE_FLAG_CONSUMED);
 }

@@ -4,7 +4,9 @@
 # and boots on normally:
 #   a byte flipped in a page block; an image cut short by killing qemu in
 #   the middle of the save; a guest with a different RAM size; a consumed
-#   image; a device of random bytes.
+#   image; a device of random bytes; and an image whose restore was started
+#   and failed in R (it is not started again, until kjump.retry=1 resumes
+#   it).
 . "$(dirname "$0")/../lib.sh"
 vm_setup resume-refusals
 cmdline="crashkernel=160M@0x30000000 nokaslr"
@@ -23,6 +25,7 @@ check before
 compress=lz4
 grep -q kjump_test.slow /proc/cmdline && compress=zstd:19
 kjump hibernate --image /dev/vda --compress $compress 2>&1 | sed 's/^/refusal-test: A: /'
+check after
 A
 } >"$work/a-workload"
 vm_initramfs "$work/b.cpio.gz"
@@ -69,5 +72,27 @@ refused killed killed.raw 1G "cannot resume '/dev/vda': incomplete: the save did
 refused ram good.raw 1200M "'/dev/vda' is of another memory layout: .*"
 refused consumed consumed.raw 1G "'/dev/vda' was resumed once already; it is never resumed twice"
 refused random random.raw 1G "cannot resume '/dev/vda': not a kjump image \\(bad magic\\)"
+
+# A restore that fails after C's checks (here R has no persistent memory:
+# the blacklist reaches R through the inherited command line) is not
+# started again by the next boot; kjump.retry=1 starts it, and the image,
+# kept all along, resumes.
+cp --sparse=always "$work/good.raw" "$work/attempt.raw"
+before=$(vm_field hibernate 'membuf: before checksum=')
+attempt() {
+	vm_boot "$1" "$work/a.cpio.gz" "$cmdline kjump.resume=/dev/vda $2" 300 1G 2 \
+		-drive "file=$work/attempt.raw,format=raw,if=virtio,cache=unsafe"
+}
+attempt failing "kjump_test.phase=after initcall_blacklist=register_e820_pmem"
+vm_count failing "^kjump: error: no persistent memory to restore into: .*" >/dev/null ||
+	vm_fail "R did not fail as arranged: $(vm_field failing 'kjump: error: ')"
+vm_count failing "^kjump-init: restore failed, rebooting$" >/dev/null || vm_fail "R did not give up"
+attempt again "kjump_test.phase=after"
+vm_count again "^kjump: error: a restore of '/dev/vda' was started and did not finish; not starting it again$" >/dev/null ||
+	vm_fail "the boot after a failed restore started it again: $(vm_field again 'kjump: ')"
+vm_count again "^refusal-test: booted normally$" >/dev/null || vm_fail "again: the machine did not boot on"
+attempt retry "kjump.retry=1"
+[ "$(vm_field retry 'membuf: after checksum=')" = "$before" ] ||
+	vm_fail "kjump.retry=1 did not resume the kept image: $(vm_field retry 'kjump: error: ')"
 rm -f "$work"/*.raw
 vm_pass
