@@ -266,6 +266,9 @@ struct kj_load_plan {
 	size_t nloads;			/* PT_LOADs given to B */
 	bool restore;			/* R: loaded for a plain kexec */
 	char *cmdline_text;		/* B's whole command line */
+	/* R: the start of the region, where B's segments lay, which A swaps
+	 * back on its way in; left out of R's RAM. end < start: none. */
+	struct kj_range kept_out;
 	uint8_t *setup_buf;		/* owned: the KJ_SEG_SETUP bytes */
 	uint8_t *elfcore_buf;		/* owned */
 };

@@ -162,8 +162,10 @@ static void put_purgatory(uint8_t *buf, const struct layout *l,
 	put_le64(buf + KJ_PURG_OFF_SLOT_LEN, SLOT_DIGITS);
 }
 
-/* B's RAM: the region and the low ranges; the ELF headers carved out. */
+/* B's RAM: its part of the region and the low ranges; the ELF headers
+ * carved out. */
 static int build_e820(struct kj_load_plan *plan, const struct kj_system *sys,
+		      const struct kj_range *mine,
 		      const struct kj_range *low, size_t nlow,
 		      const struct kj_range *pram, size_t npram,
 		      const struct layout *l)
@@ -172,7 +174,7 @@ static int build_e820(struct kj_load_plan *plan, const struct kj_system *sys,
 	struct kj_range carve = { l->elfcore, l->elfcore + l->elfcore_mem - 1 };
 
 	memcpy(ram, low, nlow * sizeof(*low));
-	ram[nlow] = sys->region;
+	ram[nlow] = *mine;
 	kj_ranges_sort(ram, nlow + 1);
 	return kj_e820_build(sys->fw, sys->nfw, ram, nlow + 1, &carve,
 			     l->elfcore_mem ? 1 : 0, pram, npram,
@@ -343,22 +345,53 @@ static int plan_pieces(struct kj_load_plan *plan, const struct kj_load_input *in
 	return kj_plan_check(plan, excluded, nlow + 1, sys->total_ram);
 }
 
+/*
+ * R's part of the region: past where B's segments lay (B's are R's, plus
+ * its ELF headers and a longer command line: B_MARGIN), if R fits there.
+ * A swaps B's segments back on its way in; under emulation, writing over
+ * pages that held code R ran is slow (each store invalidates translated
+ * code), and that cost the jump back 0.5 s.
+ */
+#define B_ALIGN (2ull << 20)
+#define B_MARGIN (4ull << 20)
+
+static struct kj_range r_range(struct kj_load_plan *plan,
+			       const struct kj_load_input *in, size_t cmdline_len)
+{
+	const struct kj_range *region = &in->sys->region;
+	struct kj_range past_b;
+	struct layout b, r;
+
+	if (!in->restore)
+		return *region;
+	lay_out(plan, region, in->initrd_size, cmdline_len, 0, &b);
+	past_b = (struct kj_range){ kj_align_up(b.end, B_ALIGN) + B_MARGIN, region->end };
+	if (past_b.start > region->end)
+		return *region;
+	lay_out(plan, &past_b, in->initrd_size, cmdline_len, 0, &r);
+	if (check_fit(plan, &past_b, &r, in->initrd_size))
+		return *region;
+	plan->kept_out = (struct kj_range){ region->start, past_b.start - 1 };
+	return past_b;
+}
+
 static int plan_layout(struct kj_load_plan *plan, const struct kj_load_input *in,
 		       const struct kj_range *excluded, size_t nlow,
 		       const struct kj_range *loads, size_t elfcore_len,
 		       struct layout *lp, size_t *slot)
 {
 	const struct kj_system *sys = in->sys;
+	size_t cmdline_len = strlen(plan->cmdline_text);
+	struct kj_range mine = r_range(plan, in, cmdline_len);
 	struct layout l;
 	int err;
 
-	lay_out(plan, &sys->region, in->initrd_size, strlen(plan->cmdline_text),
-		elfcore_len, &l);
-	err = check_fit(plan, &sys->region, &l, in->initrd_size);
+	lay_out(plan, &mine, in->initrd_size, cmdline_len, elfcore_len, &l);
+	err = check_fit(plan, &mine, &l, in->initrd_size);
 	if (!err)
 		err = build_cmdline(plan, in->append, l.elfcore, in->restore, slot);
 	if (!err)
-		err = build_e820(plan, sys, excluded, nlow,
+		err = build_e820(plan, sys, &mine, excluded, nlow,
 				 in->restore ? loads : NULL,
 				 in->restore ? plan->nloads : 0, &l);
 	if (!err)
@@ -374,6 +407,7 @@ int kj_load_plan(const struct kj_load_input *in, struct kj_load_plan *plan)
 	int err;
 
 	memset(plan, 0, sizeof(*plan));
+	plan->kept_out = (struct kj_range){ 1, 0 };
 	err = kj_bzimage_parse(in->kernel, in->kernel_size, &plan->bz);
 	if (err)
 		return err;

@@ -208,42 +208,17 @@ static int load_r(struct resume *r)
  */
 #define KASLR_MEMMAP_MAX 4
 
-/*
- * On its way back A swaps B's segments out of the region again. Under
- * emulation, writing over pages that held code R ran is slow (each store
- * invalidates translated code): where KASLR put R's kernel on B's, the
- * jump back took 0.5 s more. R is kept out of where B's segments lie, as
- * reserved memory (memmap=SIZE$START), with room for B's longer command
- * line and its ELF core headers, which R's plan lacks.
- */
-#define B_MARGIN (4ull << 20)
-#define R_ROOM (64ull << 20)
-
+/* Where B's segments lay, R's plan keeps out of the region (see
+ * r_range() in lib/plan.c); booted straight, R is kept out by memmap=$. */
 static size_t keep_out_of_b(const struct kj_load_plan *plan, char *buf, size_t size)
 {
-	uint64_t lo = UINT64_MAX, hi = 0, align = 2ull << 20;
+	const struct kj_range *k = &plan->kept_out;
 
-	for (size_t i = 0; i < plan->nr; i++) {
-		const struct kj_segment *g = &plan->segs[i];
-
-		if (plan->kinds[i] == KJ_SEG_BACKUP)
-			continue;
-		lo = g->mem < lo ? g->mem : lo;
-		hi = g->mem + g->memsz > hi ? g->mem + g->memsz : hi;
-	}
-	if (!hi)
+	if (k->end < k->start)
 		return 0;
-	hi = ((hi + align - 1) & ~(align - 1)) + B_MARGIN;
-	for (size_t i = 0; i < plan->ne820; i++) {
-		const struct kj_range *e = &plan->e820[i].range;
-
-		/* R must keep room to run in the rest of the region */
-		if (plan->e820[i].type == KJ_E820_RAM && lo >= e->start && lo <= e->end &&
-		    (hi > e->end || e->end + 1 - hi < R_ROOM))
-			return 0;
-	}
 	return (size_t)snprintf(buf, size, "memmap=0x%llx$0x%llx ",
-				(unsigned long long)(hi - lo), (unsigned long long)lo);
+				(unsigned long long)(k->end - k->start + 1),
+				(unsigned long long)k->start);
 }
 
 static int print_boot_args(void *ctx, const struct kj_load_plan *plan)

@@ -360,6 +360,41 @@ TEST(plan_restore_gives_r_the_ram_as_pmem)
 	teardown(&f);
 }
 
+/* R runs past where B's segments lay (A swaps them back on its way in),
+ * where it fits; in a region too small for that, where B ran. */
+TEST(plan_restore_keeps_r_off_b)
+{
+	struct fixture f;
+	uint64_t b_end, r_ram = 0;
+
+	setup(&f, 0x37000000, 128u << 20);
+	CHECK_INT(plan(&f), 0);			/* B */
+	CHECK(f.plan.kept_out.end < f.plan.kept_out.start);
+	b_end = seg_of(&f.plan, KJ_SEG_ELFCORE)->mem + seg_of(&f.plan, KJ_SEG_ELFCORE)->memsz;
+	teardown(&f);
+
+	setup(&f, 0x37000000, 128u << 20);
+	f.in.restore = true;
+	CHECK_INT(plan(&f), 0);			/* R */
+	CHECK_U64(f.plan.kept_out.start, 0x37000000);
+	CHECK(f.plan.kept_out.end + 1 >= b_end);
+	CHECK(seg_of(&f.plan, KJ_SEG_KERNEL)->mem > f.plan.kept_out.end);
+	for (size_t i = 0; i < f.plan.ne820; i++)
+		if (f.plan.e820[i].type == KJ_E820_RAM && f.plan.e820[i].range.start >= 0x37000000) {
+			CHECK_U64(f.plan.e820[i].range.start, f.plan.kept_out.end + 1);
+			r_ram += kj_range_size(&f.plan.e820[i].range);
+		}
+	CHECK_U64(r_ram, 0x3f000000 - (f.plan.kept_out.end + 1));
+	teardown(&f);
+
+	setup(&f, 0x37000000, 64u << 20);
+	f.in.restore = true;
+	CHECK_INT(plan(&f), 0);
+	CHECK(f.plan.kept_out.end < f.plan.kept_out.start);
+	CHECK_U64(seg_of(&f.plan, KJ_SEG_KERNEL)->mem, 0x37000000);
+	teardown(&f);
+}
+
 TEST(cmdline_inherit)
 {
 	char out[64];
