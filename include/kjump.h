@@ -148,6 +148,12 @@ int kj_call(const void *code, size_t size, uint64_t addr);
 
 /* ---- Ranges --------------------------------------------------------- */
 
+/* Where two lists of ranges first differ: the index of the first entry
+ * that is not the same in both (one list may end there); SIZE_MAX if
+ * they are the same. */
+size_t kj_ranges_first_difference(const struct kj_range *a, size_t na,
+				  const struct kj_range *b, size_t nb);
+
 /* Cuts every hole out of src; out is sorted. -E2BIG past max ranges. */
 int kj_ranges_subtract(const struct kj_range *src, size_t nsrc,
 		       const struct kj_range *holes, size_t nholes,

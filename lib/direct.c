@@ -16,17 +16,17 @@
 static int same_ram(const struct kj_pmems *p, const struct kj_image_header *h,
 		    struct kj_range *bad)
 {
-	struct kj_range have[KJ_IMAGE_MAP_MAX];
-	size_t n = kj_pmems_ranges(p, have, KJ_IMAGE_MAP_MAX);
+	/* one more than a header holds: a device too many is a difference */
+	struct kj_range have[KJ_IMAGE_MAP_MAX + 1];
+	size_t n = kj_pmems_ranges(p, have, KJ_ARRAY_SIZE(have)), i;
 
-	for (size_t i = 0; i < n || i < h->nram; i++) {
-		if (i < n && i < h->nram && have[i].start == h->ram[i].start &&
-		    have[i].end == h->ram[i].end)
-			continue;
-		*bad = i < h->nram ? h->ram[i] : have[i];
-		return -EXDEV;
-	}
-	return 0;
+	if (n > KJ_ARRAY_SIZE(have))
+		n = KJ_ARRAY_SIZE(have);
+	i = kj_ranges_first_difference(have, n, h->ram, h->nram);
+	if (i == SIZE_MAX)
+		return 0;
+	*bad = i < h->nram ? h->ram[i] : have[i];
+	return -EXDEV;
 }
 
 static int firmware_ram(const struct kj_iomem *iomem,
@@ -40,16 +40,18 @@ static int firmware_ram(const struct kj_iomem *iomem,
 	if (err)
 		return err;
 	ram = calloc(nfw ? nfw : 1, sizeof(*ram));
-	for (size_t i = 0; ram && i < nfw; i++)
+	if (!ram) {
+		free(fw);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < nfw; i++)
 		if (fw[i].type == KJ_E820_RAM)
 			ram[n++] = fw[i].range;
-	for (uint32_t i = 0; ram && !err && i < h->nram; i++)
+	for (uint32_t i = 0; !err && i < h->nram; i++)
 		if (!kj_range_within(&h->ram[i], ram, n)) {
 			*bad = h->ram[i];
 			err = -ERANGE;
 		}
-	if (!ram)
-		err = -ENOMEM;
 	free(ram);
 	free(fw);
 	return err;

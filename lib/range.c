@@ -32,6 +32,15 @@ bool kj_range_within(const struct kj_range *inner, const struct kj_range *r,
 	return false;
 }
 
+size_t kj_ranges_first_difference(const struct kj_range *a, size_t na,
+				  const struct kj_range *b, size_t nb)
+{
+	for (size_t i = 0; i < na || i < nb; i++)
+		if (i >= na || i >= nb || a[i].start != b[i].start || a[i].end != b[i].end)
+			return i;
+	return SIZE_MAX;
+}
+
 /* Cuts hole out of src, appending what is left to out[*n]. */
 static int cut(const struct kj_range *src, const struct kj_range *hole,
 	       struct kj_range *out, size_t *n, size_t max)

@@ -96,7 +96,15 @@ static int parse_resume(int argc, char **argv, struct resume *r, bool restore)
 		resume_usage(stderr, restore);
 		return EXIT_USAGE;
 	}
+	if (r->extents_path && read_extents(r->extents_path, &r->ext))
+		return EXIT_FAILED;
 	return 0;
+}
+
+/* The image's extent map, if it lies in a file. */
+static const struct kj_extents *extents(const struct resume *r)
+{
+	return r->extents_path ? &r->ext : NULL;
 }
 
 /* Everything about the image itself: checksums (all of them in C; R
@@ -106,9 +114,7 @@ static int check_image(struct resume *r, bool full)
 	struct kj_image_error e;
 	int err;
 
-	if (r->extents_path && read_extents(r->extents_path, &r->ext))
-		return -EINVAL;
-	err = kj_image_open_extents(r->image, r->extents_path ? &r->ext : NULL, &r->img, &e);
+	err = kj_image_open_extents(r->image, extents(r), &r->img, &e);
 	if (!err && full)
 		err = kj_image_verify(r->img, NULL, NULL, &e);
 	if (err == -EBADMSG)
@@ -147,27 +153,20 @@ static int check_kernel(const struct resume *r)
 static int check_ram(void *ctx, const struct kj_load_plan *plan)
 {
 	const struct resume *r = ctx;
-	const struct kj_range *there = NULL, *here = NULL;
-	uint32_t n = 0;
+	struct kj_range pram[KJ_E820_MAX];
+	const struct kj_range *there, *here;
+	size_t n = 0, i;
 
-	for (size_t i = 0; i < plan->ne820 && !here; i++) {
-		const struct kj_e820_entry *e = &plan->e820[i];
-
-		if (e->type != KJ_E820_PRAM)
-			continue;
-		if (n >= r->h->nram || e->range.start != r->h->ram[n].start ||
-		    e->range.end != r->h->ram[n].end) {
-			here = &e->range;
-			there = n < r->h->nram ? &r->h->ram[n] : NULL;
-		}
-		n++;
-	}
-	if (!here && n == r->h->nram)
+	for (size_t j = 0; j < plan->ne820; j++)
+		if (plan->e820[j].type == KJ_E820_PRAM)
+			pram[n++] = plan->e820[j].range;
+	i = kj_ranges_first_difference(pram, n, r->h->ram, r->h->nram);
+	if (i == SIZE_MAX)
 		return 0;
-	if (!here)
-		there = &r->h->ram[n];
-	error("'%s' is of another memory layout: RAM range %u is %s there, %s here",
-	      r->image, n, there ? "present" : "absent", here ? "present" : "absent");
+	there = i < r->h->nram ? &r->h->ram[i] : NULL;
+	here = i < n ? &pram[i] : NULL;
+	error("'%s' is of another memory layout: RAM range %zu is %s there, %s here",
+	      r->image, i, there ? "present" : "absent", here ? "present" : "absent");
 	if (there)
 		error("  there: 0x%llx-0x%llx", (unsigned long long)there->start,
 		      (unsigned long long)there->end);
@@ -208,17 +207,13 @@ static int load_r(struct resume *r)
  */
 #define KASLR_MEMMAP_MAX 4
 
-/* Where B's segments lay, R's plan keeps out of the region (see
- * r_range() in lib/plan.c); booted straight, R is kept out by memmap=$. */
-static size_t keep_out_of_b(const struct kj_load_plan *plan, char *buf, size_t size)
+/* memmap=SIZE<kind>START, and a space: kind '!' persistent memory, '$'
+ * reserved. */
+static size_t memmap_arg(char *buf, size_t size, const struct kj_range *p, char kind)
 {
-	const struct kj_range *k = &plan->kept_out;
-
-	if (k->end < k->start)
-		return 0;
-	return (size_t)snprintf(buf, size, "memmap=0x%llx$0x%llx ",
-				(unsigned long long)(k->end - k->start + 1),
-				(unsigned long long)k->start);
+	return (size_t)snprintf(buf, size, "memmap=0x%llx%c0x%llx ",
+				(unsigned long long)(p->end - p->start + 1), kind,
+				(unsigned long long)p->start);
 }
 
 static int print_boot_args(void *ctx, const struct kj_load_plan *plan)
@@ -238,12 +233,13 @@ static int print_boot_args(void *ctx, const struct kj_load_plan *plan)
 			hint("resume in two boots: kjump.resume=DEST on the normal command line");
 			return -E2BIG;
 		}
-		n += (size_t)snprintf(args + n, sizeof(args) - n, "memmap=0x%llx!0x%llx ",
-				      (unsigned long long)(p->end - p->start + 1),
-				      (unsigned long long)p->start);
+		n += memmap_arg(args + n, sizeof(args) - n, p, '!');
 	}
-	if (ranges < KASLR_MEMMAP_MAX && n < sizeof(args))
-		n += keep_out_of_b(plan, args + n, sizeof(args) - n);
+	/* where B's segments lay, R's plan keeps out of (r_range() in
+	 * lib/plan.c); booted straight, R is kept out as reserved memory */
+	if (ranges < KASLR_MEMMAP_MAX && n < sizeof(args) &&
+	    plan->kept_out.end >= plan->kept_out.start)
+		n += memmap_arg(args + n, sizeof(args) - n, &plan->kept_out, '$');
 	printf("%s%s\n", args, r->append);
 	return n < sizeof(args) ? 0 : -E2BIG;
 }
@@ -251,8 +247,6 @@ static int print_boot_args(void *ctx, const struct kj_load_plan *plan)
 /* Plans R as C would load it, for its persistent memory, and prints. */
 static int boot_args(struct resume *r)
 {
-	if (r->extents_path && read_extents(r->extents_path, &r->ext))
-		return EXIT_FAILED;
 	action_append(r->append, sizeof(r->append), "restore", r->image, NULL, &r->ext);
 	r->lo.append = "";
 	r->lo.restore = true;
@@ -263,10 +257,9 @@ static int boot_args(struct resume *r)
 	return load_b(&r->lo) ? EXIT_FAILED : 0;
 }
 
-static int mark_attempted(const struct resume *r)
+static int mark(const struct resume *r, uint32_t flag)
 {
-	return kj_image_mark(r->image, r->extents_path ? &r->ext : NULL,
-			     KJ_IMAGE_FLAG_ATTEMPTED);
+	return kj_image_mark(r->image, extents(r), flag);
 }
 
 int cmd_resume(int argc, char **argv)
@@ -299,7 +292,7 @@ int cmd_resume(int argc, char **argv)
 		note("'%s' can be resumed: %llu pages saved, %llu zero, kernel %s",
 		     r.image, (unsigned long long)r.h->pages_saved,
 		     (unsigned long long)r.h->pages_zero, r.h->osrelease);
-	if (!err && !r.check_only && (err = mark_attempted(&r)))
+	if (!err && !r.check_only && (err = mark(&r, KJ_IMAGE_FLAG_ATTEMPTED)))
 		error("cannot mark '%s' as being restored: %s", r.image, strerror(-err));
 	if (!err && !r.check_only) {
 		note("resuming from '%s': starting R", r.image);
@@ -331,7 +324,7 @@ static int restore(struct resume *r, struct kj_pmems *pm)
 	}
 	note("restore: shape checked in %.2f s", seconds_since(&t0));
 	/* C marked it before starting R; booted straight, R marks it */
-	if (r->verify && (err = mark_attempted(r))) {
+	if (r->verify && (err = mark(r, KJ_IMAGE_FLAG_ATTEMPTED))) {
 		error("cannot mark '%s' as being restored (nothing written): %s",
 		      r->image, strerror(-err));
 		return err;
@@ -344,8 +337,7 @@ static int restore(struct resume *r, struct kj_pmems *pm)
 	}
 	note("restored %llu pages in %.2f s", (unsigned long long)pages,
 	     seconds_since(&t0));
-	err = kj_image_mark(r->image, r->extents_path ? &r->ext : NULL,
-			    KJ_IMAGE_FLAG_CONSUMED);
+	err = mark(r, KJ_IMAGE_FLAG_CONSUMED);
 	if (!err)
 		err = kj_pmems_read(pm, entry & ~(uint64_t)(KJ_PAGE_SIZE - 1), page, sizeof(page));
 	if (!err)

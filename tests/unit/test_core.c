@@ -28,6 +28,19 @@ TEST(ranges_subtract)
 	CHECK_INT(kj_ranges_subtract(src, 2, holes, 2, out, 2, &n), -E2BIG);
 }
 
+TEST(ranges_first_difference)
+{
+	struct kj_range a[] = { { 0x100000, 0x2fffffff }, { 0x3a000000, 0x3ffd9fff } };
+	struct kj_range b[] = { { 0x100000, 0x2fffffff }, { 0x3a000000, 0x3ffdafff } };
+
+	CHECK_U64(kj_ranges_first_difference(a, 2, a, 2), SIZE_MAX);
+	CHECK_U64(kj_ranges_first_difference(NULL, 0, NULL, 0), SIZE_MAX);
+	CHECK_U64(kj_ranges_first_difference(a, 2, b, 2), 1);
+	CHECK_U64(kj_ranges_first_difference(a, 1, a, 2), 1);	/* one list ends */
+	CHECK_U64(kj_ranges_first_difference(a, 2, a, 1), 1);
+	CHECK_U64(kj_ranges_first_difference(a, 2, b + 1, 1), 0);
+}
+
 TEST(ranges_subtract_hole_inside_and_at_edges)
 {
 	struct kj_range src[] = { { 0, UINT64_MAX } };
