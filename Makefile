@@ -15,16 +15,21 @@ WARNINGS := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
 	-Wno-sign-conversion
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -D_FORTIFY_SOURCE=2 \
-	-Iinclude -Ipurgatory -MMD -MP
+	-Iinclude -MMD -MP
+# The library's own folders (lib/common/internal.h...) and the purgatory's
+# parameter block; the tools see include/ only.
+# Symbols not declared in a public header stay hidden (see libkjump.a).
+LIB_CFLAGS := -Ilib -Ipurgatory -fvisibility=hidden
 LDFLAGS_STATIC := -static
 
-LIB_SRCS   := $(wildcard lib/*.c)
+LIB_SRCS   := $(wildcard lib/*/*.c)
+LIB_HDRS   := $(wildcard lib/*/*.h include/*.h)
 TOOL_SRCS  := $(wildcard tools/*.c)
 UNIT_SRCS  := $(wildcard tests/unit/*.c)
 WORK_SRCS  := $(wildcard tests/vm/workload/*.c)
 PAYLOADS   := $(patsubst examples/%.S,$(O)/payloads/%.bin,$(wildcard examples/*.S))
 
-LIB_OBJS  := $(LIB_SRCS:%.c=$(O)/%.o) $(O)/lib/purgatory_blob.o
+LIB_OBJS  := $(LIB_SRCS:%.c=$(O)/%.o) $(O)/lib/kexec/purgatory_blob.o
 TOOL_OBJS := $(TOOL_SRCS:%.c=$(O)/%.o)
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(O)/%.o)
 WORKLOADS := $(WORK_SRCS:tests/vm/workload/%.c=$(O)/workload/%)
@@ -73,11 +78,33 @@ $(O)/purgatory/purgatory.bin: $(PURG_OBJS) purgatory/purgatory.lds
 	$(call say,LD,$@)$(LD) -nostdlib --no-warn-rwx-segments -T purgatory/purgatory.lds -o $(O)/purgatory/purgatory.elf $(PURG_OBJS)
 	$(Q)objcopy -O binary $(O)/purgatory/purgatory.elf $@
 
-$(O)/lib/purgatory_blob.o: lib/purgatory_blob.S $(O)/purgatory/purgatory.bin
+$(O)/lib/kexec/purgatory_blob.o: lib/kexec/purgatory_blob.S $(O)/purgatory/purgatory.bin
 	@mkdir -p $(dir $@)
 	$(call say,AS,$@)$(CC) -DPURGATORY_BIN='"$(O)/purgatory/purgatory.bin"' -c -o $@ $<
 
-$(O)/libkjump.a: $(LIB_OBJS)
+# Dependencies inside lib/ point one way (CONTRIBUTING.md): an include
+# that breaks the rule stops the build before anything is compiled, and a
+# symbol used across the rule stops it before the library is made.
+TOOL_HDRS := $(wildcard tools/*.h)
+$(O)/layers.ok: scripts/check-layers $(LIB_SRCS) $(LIB_HDRS) $(TOOL_SRCS) $(TOOL_HDRS)
+	@mkdir -p $(O)
+	$(call say,LAYERS,lib tools)scripts/check-layers includes
+	@touch $@
+$(LIB_OBJS) $(TOOL_OBJS): | $(O)/layers.ok
+
+# The library the tools link: one relocatable object whose only global
+# symbols are the public headers' (the rest were compiled hidden and are
+# made local here), so a tool cannot reach past include/kjump.h.
+$(O)/libkjump.a: $(LIB_OBJS) scripts/check-layers
+	$(Q)scripts/check-layers symbols $(filter-out %purgatory_blob.o,$(LIB_OBJS))
+	$(call say,LD,$(O)/libkjump.o)$(LD) -r -o $(O)/libkjump.o $(LIB_OBJS)
+	$(Q)objcopy --localize-hidden $(O)/libkjump.o
+	$(Q)rm -f $@
+	$(call say,AR,$@)$(AR) rcs $@ $(O)/libkjump.o
+
+# Everything, hidden symbols included: for unit tests, test helpers, bench.
+$(O)/libkjump-internal.a: $(LIB_OBJS)
+	$(Q)rm -f $@
 	$(call say,AR,$@)$(AR) rcs $@ $^
 
 LIBS := -llz4 -lzstd -lxxhash -lpthread
@@ -94,23 +121,23 @@ $(O)/workload/%: tests/vm/workload/%.c | deps
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)$(CC) $(CFLAGS) $(LDFLAGS_STATIC) -o $@ $<
 
-$(O)/unit-tests: $(UNIT_OBJS) $(O)/libkjump.a
+$(O)/unit-tests: $(UNIT_OBJS) $(O)/libkjump-internal.a
 	$(call say,LD,$@)$(CC) -o $@ $^ $(LIBS)
 
 # Helpers for the shell-level tests: a core file maker, an image damager.
 TEST_TOOLS := $(O)/tests/mkcore $(O)/tests/imgcorrupt
-$(O)/tests/%: tests/tools/%.c $(O)/libkjump.a
+$(O)/tests/%: tests/tools/%.c $(O)/libkjump-internal.a
 	@mkdir -p $(dir $@)
-	$(call say,CC,$@)$(CC) $(CFLAGS) -Ilib -o $@ $< $(O)/libkjump.a $(LIBS)
+	$(call say,CC,$@)$(CC) $(CFLAGS) $(LIB_CFLAGS) -o $@ $< $(O)/libkjump-internal.a $(LIBS)
 
 # Tests can reach into lib/ for its private headers.
-$(UNIT_OBJS): CFLAGS += -Ilib
+$(LIB_OBJS) $(UNIT_OBJS): CFLAGS += $(LIB_CFLAGS)
 
 # Fuzz targets: libFuzzer and AddressSanitizer, from Debian's clang.
 FUZZ_CC     := clang
 FUZZ_CFLAGS := -g -O1 -std=gnu11 -D_GNU_SOURCE -Iinclude -Ilib -Ipurgatory \
 	-fsanitize=fuzzer-no-link,address,undefined
-FUZZ_LIB    := $(LIB_SRCS:%.c=$(O)/fuzz/%.o) $(O)/lib/purgatory_blob.o
+FUZZ_LIB    := $(LIB_SRCS:%.c=$(O)/fuzz/%.o) $(O)/lib/kexec/purgatory_blob.o
 FUZZ_BINS   := $(O)/fuzz/fuzz_image $(O)/fuzz/fuzz_parsers
 
 $(O)/fuzz/lib/%.o: lib/%.c | deps
@@ -120,9 +147,9 @@ $(O)/fuzz/lib/%.o: lib/%.c | deps
 $(O)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
 	$(call say,FUZZLD,$@)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
 
-$(O)/bench/bare: bench/bare.c $(O)/libkjump.a
+$(O)/bench/bare: bench/bare.c $(O)/libkjump-internal.a
 	@mkdir -p $(dir $@)
-	$(call say,CC,$@)$(CC) $(CFLAGS) $(LDFLAGS_STATIC) -o $@ $< $(O)/libkjump.a $(LIBS)
+	$(call say,CC,$@)$(CC) $(CFLAGS) $(LIB_CFLAGS) $(LDFLAGS_STATIC) -o $@ $< $(O)/libkjump-internal.a $(LIBS)
 
 .PHONY: bench bench-save bench-hibernate
 bench: bench-save bench-hibernate

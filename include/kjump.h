@@ -14,6 +14,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What this header declares is the library's interface; everything else
+ * in it is compiled hidden (-fvisibility=hidden) and made local. */
+#pragma GCC visibility push(default)
+
 #define KJ_PAGE_SIZE 4096u
 
 /* ---- Diagnostics ---------------------------------------------------- */
@@ -589,7 +597,7 @@ struct kj_walk_opts {
 int kj_image_walk(struct kj_image *img, const struct kj_walk_opts *o,
 		  struct kj_image_error *err);
 
-/* Writes the image as an ELF core file at out (see lib/export.c). */
+/* Writes the image as an ELF core file at out (see lib/image/export.c). */
 int kj_image_export_elf(struct kj_image *img, const char *out,
 			struct kj_image_error *err);
 
@@ -700,5 +708,11 @@ struct kj_save_stats {
 int kj_save(const struct kj_vmcore *vc, const char *dest,
 	    const struct kj_image_header *h, const struct kj_save_opts *o,
 	    struct kj_save_stats *st);
+
+#pragma GCC visibility pop
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* KJUMP_H */

@@ -236,7 +236,7 @@ static int print_boot_args(void *ctx, const struct kj_load_plan *plan)
 		n += memmap_arg(args + n, sizeof(args) - n, p, '!');
 	}
 	/* where B's segments lay, R's plan keeps out of (r_range() in
-	 * lib/plan.c); booted straight, R is kept out as reserved memory */
+	 * lib/loader/plan.c); booted straight, R is kept out as reserved memory */
 	if (ranges < KASLR_MEMMAP_MAX && n < sizeof(args) &&
 	    plan->kept_out.end >= plan->kept_out.start)
 		n += memmap_arg(args + n, sizeof(args) - n, &plan->kept_out, '$');

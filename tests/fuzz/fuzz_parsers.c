@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "kjump.h"
-#include "filter.h"
+#include "core/pgtable.h"
 
 static void vmcore(const uint8_t *data, size_t size)
 {

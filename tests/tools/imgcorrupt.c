@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "kjump.h"
-#include "le.h"
+#include "common/le.h"
 
 uint64_t kj_checksum(const void *buf, size_t len);
 uint64_t kj_checksum2(const void *a, size_t alen, const void *b, size_t blen);

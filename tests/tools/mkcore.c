@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "kjump.h"
-#include "le.h"
+#include "common/le.h"
 
 #define PAGE KJ_PAGE_SIZE
 

@@ -3,7 +3,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 
-#include "internal.h"
+#include "common/internal.h"
 #include "t.h"
 
 static struct t_case *cases, **tail = &cases;

@@ -3,8 +3,8 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "le.h"
-#include "loader.h"
+#include "common/le.h"
+#include "loader/loader.h"
 #include "t.h"
 
 #define KJUMP_HEAD "bzimage-kjump-6.12.head"

@@ -2,7 +2,7 @@
 /* Where kjump call puts a binary, and when it refuses. */
 #include <errno.h>
 
-#include "internal.h"
+#include "common/internal.h"
 #include "t.h"
 
 static const char with_region[] =

@@ -6,8 +6,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "le.h"
-#include "loader.h"
+#include "common/le.h"
+#include "core/core.h"
+#include "loader/loader.h"
 #include "t.h"
 
 TEST(ranges_subtract)

@@ -4,8 +4,8 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "image.h"
-#include "le.h"
+#include "image/image.h"
+#include "common/le.h"
 #include "t.h"
 
 static void sample_header(struct kj_image_header *h)

@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "internal.h"
+#include "common/internal.h"
 #include "t.h"
 
 /* Captured from the test kernel in qemu -m 1G with crashkernel=64M. */

@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "le.h"
-#include "loader.h"
+#include "common/le.h"
+#include "loader/loader.h"
 #include "purgatory.h"
 #include "t.h"
 

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "image.h"
-#include "le.h"
+#include "image/image.h"
+#include "common/le.h"
 #include "t.h"
 
 #define CORE_PAGES 3000		/* about 12 MiB: several blocks */

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* lib/common: what every part of the library uses. Includes nothing else
+ * of lib/; never included by tools/. */
+#ifndef KJ_INTERNAL_H
+#define KJ_INTERNAL_H
+
+#include "kjump.h"
+
+#define KJ_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+__attribute__((format(printf, 2, 3)))
+void kj_pr(enum kj_print_level level, const char *fmt, ...);
+
+#define kj_warn(...)  kj_pr(KJ_WARN, __VA_ARGS__)
+#define kj_info(...)  kj_pr(KJ_INFO, __VA_ARGS__)
+#define kj_debug(...) kj_pr(KJ_DEBUG, __VA_ARGS__)
+
+static inline uint64_t kj_page_up(uint64_t x)
+{
+	return (x + KJ_PAGE_SIZE - 1) & ~(uint64_t)(KJ_PAGE_SIZE - 1);
+}
+
+/* pread()/pwrite() all of len bytes; -ENODATA past the end of a file. */
+int kj_pread_all(int fd, void *buf, size_t len, uint64_t off);
+int kj_pwrite_all(int fd, const void *buf, size_t len, uint64_t off);
+
+/* Reads a whole small file (procfs, sysfs) into a NUL-terminated buffer. */
+int kj_read_text(const char *path, char **text, size_t *len);
+
+void kj_ranges_sort(struct kj_range *r, size_t n);
+bool kj_ranges_overlap(const struct kj_range *a, const struct kj_range *b);
+/* True if inner lies wholly inside one of r[0..n). */
+bool kj_range_within(const struct kj_range *inner, const struct kj_range *r,
+		     size_t n);
+
+/* Seconds on CLOCK_MONOTONIC, for the time a stage spends busy. */
+double kj_seconds(void);
+
+static inline uint64_t kj_align_up(uint64_t x, uint64_t a)
+{
+	return (x + a - 1) & ~(a - 1);
+}
+
+#endif

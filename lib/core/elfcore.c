@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ELF64 core headers, as a kernel booted with elfcorehdr= reads them: a
+ * PT_LOAD's p_offset is the physical address of the old memory it
+ * describes; a PT_NOTE's p_offset is the physical address of the notes.
+ * The same reader parses the /proc/vmcore the loaded kernel makes of them.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/le.h"
+#include "core/core.h"
+
+#define EHDR_SIZE	64
+#define PHDR_SIZE	56
+#define ET_CORE		4
+#define EM_X86_64	62
+#define PF_RWX		7
+#define PHNUM_MAX	0xfff0	/* beyond it ELF wants an extension */
+
+static void put_ehdr(uint8_t *p, size_t phnum)
+{
+	static const uint8_t ident[] = { 0x7f, 'E', 'L', 'F', 2, 1, 1 };
+
+	memcpy(p, ident, sizeof(ident));
+	put_le16(p + 0x10, ET_CORE);
+	put_le16(p + 0x12, EM_X86_64);
+	put_le32(p + 0x14, 1);
+	put_le64(p + 0x20, EHDR_SIZE);
+	put_le16(p + 0x34, EHDR_SIZE);
+	put_le16(p + 0x36, PHDR_SIZE);
+	put_le16(p + 0x38, (uint16_t)phnum);
+}
+
+static void put_phdr(uint8_t *p, uint32_t type, uint64_t offset,
+		     uint64_t paddr, uint64_t vaddr, uint64_t size)
+{
+	put_le32(p, type);
+	put_le32(p + 0x04, PF_RWX);
+	put_le64(p + 0x08, offset);
+	put_le64(p + 0x10, vaddr);
+	put_le64(p + 0x18, paddr);
+	put_le64(p + 0x20, size);		/* p_filesz */
+	put_le64(p + 0x28, size);		/* p_memsz */
+	put_le64(p + 0x30, type == KJ_PT_LOAD ? KJ_PAGE_SIZE : 0);
+}
+
+/* A zeroed buffer with the ELF header for a note and nloads PT_LOADs. */
+static int alloc_headers(size_t nloads, uint8_t **p, size_t *size)
+{
+	size_t phnum = nloads + 1;
+
+	if (phnum > PHNUM_MAX)
+		return -E2BIG;
+	*size = EHDR_SIZE + phnum * PHDR_SIZE;
+	*p = calloc(1, *size);
+	if (!*p)
+		return -ENOMEM;
+	put_ehdr(*p, phnum);
+	return 0;
+}
+
+int kj_elfcore_build(const struct kj_range *loads, size_t nloads,
+		     uint64_t note_addr, uint64_t note_size, uint64_t page_offset,
+		     void **buf, size_t *len)
+{
+	size_t size;
+	uint8_t *p;
+	int err = alloc_headers(nloads, &p, &size);
+
+	if (err)
+		return err;
+	/* For elfcorehdr=, p_offset is the physical address of old memory. */
+	put_phdr(p + EHDR_SIZE, KJ_PT_NOTE, note_addr, note_addr, 0, note_size);
+	for (size_t i = 0; i < nloads; i++)
+		put_phdr(p + EHDR_SIZE + (i + 1) * PHDR_SIZE, KJ_PT_LOAD,
+			 loads[i].start, loads[i].start,
+			 page_offset ? page_offset + loads[i].start : 0,
+			 kj_range_size(&loads[i]));
+	*buf = p;
+	*len = size;
+	return 0;
+}
+
+static int check_ehdr(const uint8_t *p, size_t len)
+{
+	static const uint8_t ident[] = { 0x7f, 'E', 'L', 'F', 2, 1, 1 };
+
+	if (len < EHDR_SIZE || memcmp(p, ident, sizeof(ident)) ||
+	    get_le16(p + 0x10) != ET_CORE || get_le16(p + 0x12) != EM_X86_64)
+		return -ENOEXEC;
+	if (get_le16(p + 0x36) != PHDR_SIZE)
+		return -EBADMSG;
+	return 0;
+}
+
+static void get_phdr(const uint8_t *p, struct kj_elf_phdr *ph)
+{
+	ph->type = get_le32(p);
+	ph->offset = get_le64(p + 0x08);
+	ph->vaddr = get_le64(p + 0x10);
+	ph->paddr = get_le64(p + 0x18);
+	ph->filesz = get_le64(p + 0x20);
+	ph->memsz = get_le64(p + 0x28);
+}
+
+int kj_elfcore_parse(const void *buf, size_t len, struct kj_elf_phdr **phdrs,
+		     size_t *nphdrs)
+{
+	const uint8_t *p = buf;
+	uint64_t phoff;
+	size_t phnum;
+	struct kj_elf_phdr *ph;
+	int err = check_ehdr(p, len);
+
+	if (err)
+		return err;
+	phoff = get_le64(p + 0x20);
+	phnum = get_le16(p + 0x38);
+	if (phoff > len || phnum > (len - phoff) / PHDR_SIZE)
+		return -EBADMSG;
+	ph = calloc(phnum ? phnum : 1, sizeof(*ph));
+	if (!ph)
+		return -ENOMEM;
+	for (size_t i = 0; i < phnum; i++) {
+		get_phdr(p + phoff + i * PHDR_SIZE, &ph[i]);
+		if (ph[i].filesz > ph[i].memsz ||
+		    ph[i].paddr + ph[i].memsz < ph[i].paddr) {
+			free(ph);
+			return -EBADMSG;
+		}
+	}
+	*phdrs = ph;
+	*nphdrs = phnum;
+	return 0;
+}
+
+/* Where the header and program headers end, from the first 64 bytes. */
+int kj_elfcore_headers_size(const void *ehdr, size_t len, size_t *size)
+{
+	const uint8_t *p = ehdr;
+	int err = check_ehdr(p, len);
+	uint64_t end;
+
+	if (err)
+		return err;
+	end = get_le64(p + 0x20) + (uint64_t)get_le16(p + 0x38) * PHDR_SIZE;
+	if (end > (64u << 20))
+		return -EBADMSG;
+	*size = (size_t)end;
+	return 0;
+}
+
+size_t kj_vmcoreinfo_note(const char *text, uint8_t *buf, size_t cap)
+{
+	static const char name[] = "VMCOREINFO";
+	size_t desc = strlen(text);
+	size_t len = 12 + 12 + ((desc + 3) & ~(size_t)3);
+
+	if (len > cap)
+		return 0;
+	memset(buf, 0, len);
+	put_le32(buf, sizeof(name));
+	put_le32(buf + 4, (uint32_t)desc);
+	memcpy(buf + 12, name, sizeof(name));
+	memcpy(buf + 24, text, desc);
+	return len;
+}
+
+int kj_elfcore_build_file(const struct kj_range *loads, size_t nloads,
+			  size_t note_len, uint64_t page_offset, void **buf,
+			  size_t *len, uint64_t *data_start)
+{
+	uint64_t off;
+	size_t size;
+	uint8_t *p;
+	int err = alloc_headers(nloads, &p, &size);
+
+	if (err)
+		return err;
+	put_phdr(p + EHDR_SIZE, KJ_PT_NOTE, size, 0, 0, note_len);
+	off = kj_align_up(size + note_len, KJ_PAGE_SIZE);
+	*data_start = off;
+	for (size_t i = 0; i < nloads; i++) {
+		uint64_t n = kj_range_size(&loads[i]);
+
+		put_phdr(p + EHDR_SIZE + (i + 1) * PHDR_SIZE, KJ_PT_LOAD, off,
+			 loads[i].start, page_offset ? page_offset + loads[i].start : 0, n);
+		off += n;
+	}
+	*buf = p;
+	*len = size;
+	return 0;
+}
+
+void kj_phdr_pages(const struct kj_elf_phdr *ph, uint64_t *first,
+		   uint64_t *end)
+{
+	*first = kj_page_up(ph->paddr) / KJ_PAGE_SIZE;
+	*end = (ph->paddr + ph->filesz) / KJ_PAGE_SIZE;
+	if (*end < *first)	/* less than a page, not page aligned */
+		*end = *first;
+}

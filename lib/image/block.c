@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Image blocks (doc/image-format.md): runs of pages and their data. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "image/image.h"
+#include "common/le.h"
+
+#define B_MAGIC		0x00
+#define B_SEQ		0x08
+#define B_NRUNS		0x10
+#define B_RAW_LEN	0x14
+#define B_COMP_LEN	0x18
+#define B_BLOCK_LEN	0x1c
+#define B_CHECKSUM	0x20
+#define B_RUNS		KJ_BLOCK_HEAD_SIZE
+#define RUN_SIZE	16
+#define MAGIC		"KJBLOCK1"
+/* The most a block may hold; a reader refuses more before allocating. */
+#define BLOCK_RUNS_MAX	65536u
+#define BLOCK_RAW_MAX	(64u << 20)
+
+size_t kj_block_bound(uint32_t nruns, uint32_t raw_len)
+{
+	size_t lz4 = kj_compress_bound(KJ_COMPRESS_LZ4, raw_len);
+	size_t zstd = kj_compress_bound(KJ_COMPRESS_ZSTD, raw_len);
+	size_t body = B_RUNS + (size_t)nruns * RUN_SIZE + (lz4 > zstd ? lz4 : zstd);
+
+	return kj_align_up(body, KJ_IMAGE_ALIGN);
+}
+
+static void put_runs(uint8_t *p, const struct kj_run *runs, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++, p += RUN_SIZE) {
+		put_le64(p, runs[i].pfn);
+		put_le32(p + 8, runs[i].count);
+		put_le32(p + 12, runs[i].kind);
+	}
+}
+
+/* The checksum covers the head without its checksum, then the body. */
+static uint64_t block_checksum(const uint8_t *buf, uint32_t nruns,
+			       uint32_t comp_len)
+{
+	return kj_checksum2(buf, B_CHECKSUM, buf + B_RUNS,
+			 (size_t)nruns * RUN_SIZE + comp_len);
+}
+
+/*
+ * Whether data looks incompressible (random, encrypted, already
+ * compressed): SAMPLES pieces spread over it each shrink by less than
+ * 1/32. Compressing such data for nothing was most of the cost of saving
+ * it; a block that fails the test is stored as it is.
+ */
+#define SAMPLES		4
+#define SAMPLE_LEN	16384u
+static bool looks_incompressible(enum kj_compressor c, int level,
+				 const uint8_t *data, size_t len)
+{
+	uint8_t out[SAMPLE_LEN + SAMPLE_LEN / 8];
+
+	if (len < 16 * SAMPLE_LEN)
+		return false;
+	for (size_t i = 0; i < SAMPLES; i++) {
+		long n = kj_compress(c, level, data + len / SAMPLES * i, SAMPLE_LEN,
+				     out, sizeof(out));
+
+		if (n > 0 && (size_t)n < SAMPLE_LEN - SAMPLE_LEN / 32)
+			return false;
+	}
+	return true;
+}
+
+/* The stored form of the page data: compressed, or as it is when that
+ * is not smaller (comp_len == raw_len, see doc/image-format.md). */
+static long put_data(const struct kj_block *b, enum kj_compressor c,
+		     int level, uint8_t *dst, size_t cap)
+{
+	long comp = -1;
+
+	if (c != KJ_COMPRESS_NONE && !looks_incompressible(c, level, b->data, b->raw_len))
+		comp = kj_compress(c, level, b->data, b->raw_len, dst, cap);
+	if (comp < 0 || (uint64_t)comp >= b->raw_len) {
+		memcpy(dst, b->data, b->raw_len);
+		comp = b->raw_len;
+	}
+	return comp;
+}
+
+int kj_block_encode(const struct kj_block *b, enum kj_compressor c, int level,
+		    uint8_t *out, size_t *len, uint64_t *checksum)
+{
+	size_t runs_len = (size_t)b->nruns * RUN_SIZE;
+	size_t cap = kj_block_bound(b->nruns, b->raw_len) - B_RUNS - runs_len;
+	long comp;
+	size_t total;
+
+	if (b->nruns > BLOCK_RUNS_MAX || b->raw_len > BLOCK_RAW_MAX)
+		return -E2BIG;
+	comp = put_data(b, c, level, out + B_RUNS + runs_len, cap);
+	total = kj_align_up(B_RUNS + runs_len + (size_t)comp, KJ_IMAGE_ALIGN);
+	memcpy(out + B_MAGIC, MAGIC, 8);
+	put_le64(out + B_SEQ, b->seq);
+	put_le32(out + B_NRUNS, b->nruns);
+	put_le32(out + B_RAW_LEN, b->raw_len);
+	put_le32(out + B_COMP_LEN, (uint32_t)comp);
+	put_le32(out + B_BLOCK_LEN, (uint32_t)total);
+	put_runs(out + B_RUNS, b->runs, b->nruns);
+	memset(out + B_RUNS + runs_len + comp, 0, total - B_RUNS - runs_len - (size_t)comp);
+	*checksum = block_checksum(out, b->nruns, (uint32_t)comp);
+	put_le64(out + B_CHECKSUM, *checksum);
+	*len = total;
+	return 0;
+}
+
+int kj_block_head_decode(const uint8_t *buf, struct kj_block_head *h,
+			 enum kj_image_fault *fault)
+{
+	uint64_t body;
+
+	if (memcmp(buf + B_MAGIC, MAGIC, 8)) {
+		*fault = KJ_IMG_BAD_BLOCK_MAGIC;
+		return -EBADMSG;
+	}
+	h->seq = get_le64(buf + B_SEQ);
+	h->nruns = get_le32(buf + B_NRUNS);
+	h->raw_len = get_le32(buf + B_RAW_LEN);
+	h->comp_len = get_le32(buf + B_COMP_LEN);
+	h->block_len = get_le32(buf + B_BLOCK_LEN);
+	h->checksum = get_le64(buf + B_CHECKSUM);
+	body = B_RUNS + (uint64_t)h->nruns * RUN_SIZE + h->comp_len;
+	if (h->nruns > BLOCK_RUNS_MAX || h->raw_len > BLOCK_RAW_MAX ||
+	    h->raw_len % KJ_PAGE_SIZE || !h->block_len ||
+	    h->block_len % KJ_IMAGE_ALIGN || body > h->block_len ||
+	    h->block_len - body >= KJ_IMAGE_ALIGN) {
+		*fault = KJ_IMG_BAD_BLOCK_LEN;
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+/* Runs ascend, are not empty, and their DATA pages make raw_len. */
+static int get_runs(const uint8_t *p, const struct kj_block_head *h,
+		    struct kj_run *runs)
+{
+	uint64_t data_pages = 0;
+
+	for (uint32_t i = 0; i < h->nruns; i++, p += RUN_SIZE) {
+		runs[i].pfn = get_le64(p);
+		runs[i].count = get_le32(p + 8);
+		runs[i].kind = get_le32(p + 12);
+		if (!runs[i].count || runs[i].kind > KJ_RUN_ZERO ||
+		    runs[i].pfn + runs[i].count < runs[i].pfn ||
+		    (i && runs[i].pfn < runs[i - 1].pfn + runs[i - 1].count))
+			return -EBADMSG;
+		if (runs[i].kind == KJ_RUN_DATA)
+			data_pages += runs[i].count;
+	}
+	return data_pages * KJ_PAGE_SIZE == h->raw_len ? 0 : -EBADMSG;
+}
+
+size_t kj_block_meta_len(const struct kj_block_head *h)
+{
+	return B_RUNS + (size_t)h->nruns * RUN_SIZE;
+}
+
+/* The checksum, and zero padding after the data (block_len bytes). */
+enum kj_image_fault kj_block_check(const uint8_t *buf, const struct kj_block_head *h)
+{
+	if (block_checksum(buf, h->nruns, h->comp_len) != h->checksum)
+		return KJ_IMG_BAD_BLOCK_CHECKSUM;
+	for (size_t i = kj_block_meta_len(h) + h->comp_len; i < h->block_len; i++)
+		if (buf[i])
+			return KJ_IMG_BAD_BLOCK_LEN;
+	return KJ_IMG_OK;
+}
+
+int kj_block_runs(const uint8_t *buf, const struct kj_block_head *h,
+		  struct kj_run **runs)
+{
+	struct kj_run *r = malloc(((size_t)h->nruns + 1) * sizeof(*r));
+
+	if (!r)
+		return -ENOMEM;
+	if (get_runs(buf + B_RUNS, h, r)) {
+		free(r);
+		return -EBADMSG;
+	}
+	*runs = r;
+	return 0;
+}
+
+const uint8_t *kj_block_stored(const uint8_t *buf, const struct kj_block_head *h)
+{
+	return h->comp_len == h->raw_len ? buf + kj_block_meta_len(h) : NULL;
+}
+
+int kj_block_data(const uint8_t *buf, const struct kj_block_head *h,
+		  enum kj_compressor c, uint8_t *out)
+{
+	if (h->comp_len == h->raw_len)
+		c = KJ_COMPRESS_NONE;
+	return kj_decompress(c, buf + kj_block_meta_len(h), h->comp_len,
+			     out, h->raw_len);
+}
+
+int kj_block_decode(const uint8_t *buf, const struct kj_block_head *h,
+		    enum kj_compressor c, struct kj_run **runs, uint8_t **data,
+		    enum kj_image_fault *fault)
+{
+	struct kj_run *r = NULL;
+	uint8_t *d = NULL;
+	int err;
+
+	*fault = kj_block_check(buf, h);
+	if (*fault)
+		return -EBADMSG;
+	err = kj_block_runs(buf, h, &r);
+	if (err == -EBADMSG)
+		*fault = KJ_IMG_BAD_RUNS;
+	if (err)
+		return err;
+	d = malloc(h->raw_len ? h->raw_len : 1);
+	if (!d) {
+		free(r);
+		return -ENOMEM;
+	}
+	if (kj_block_data(buf, h, c, d)) {
+		*fault = KJ_IMG_BAD_DATA;
+		free(r);
+		free(d);
+		return -EBADMSG;
+	}
+	*runs = r;
+	*data = d;
+	return 0;
+}

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Reading and checking a whole image (doc/image-format.md). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "image/image.h"
+#include "common/le.h"
+
+#define T_MAGIC		"KJTRAIL1"
+#define T_NBLOCKS	0x08
+#define T_SAVED		0x10
+#define T_ZERO		0x18
+#define T_BLOCKS_SUM	0x20
+#define T_CHECKSUM	0x28
+
+int kj_image_fail(struct kj_image_error *err, enum kj_image_fault f,
+		  int64_t block, uint64_t offset)
+{
+	err->fault = f;
+	err->block = block;
+	err->offset = offset;
+	return -EBADMSG;
+}
+
+/* The note area: its checksum, and zero padding up to the blocks. */
+static int read_note(struct kj_image *img, struct kj_image_error *err)
+{
+	uint64_t area = kj_image_data_offset(&img->h) - KJ_IMAGE_HEADER_SIZE;
+	uint8_t *buf;
+	int r = 0;
+
+	if (!area)
+		return 0;
+	buf = malloc(area);
+	if (!buf)
+		return -ENOMEM;
+	if (kj_target_pread(&img->t, buf, area, KJ_IMAGE_HEADER_SIZE))
+		r = kj_image_fail(err, KJ_IMG_TRUNCATED, -1, KJ_IMAGE_HEADER_SIZE);
+	else if (kj_checksum(buf, img->h.note_len) != img->h.note_checksum)
+		r = kj_image_fail(err, KJ_IMG_BAD_NOTE, -1, KJ_IMAGE_HEADER_SIZE);
+	for (uint64_t i = img->h.note_len; !r && i < area; i++)
+		if (buf[i])
+			r = kj_image_fail(err, KJ_IMG_BAD_NOTE, -1, KJ_IMAGE_HEADER_SIZE + i);
+	if (!r)
+		memcpy(img->h.note, buf, img->h.note_len);
+	free(buf);
+	return r;
+}
+
+int kj_image_open(const char *path, struct kj_image **out,
+		  struct kj_image_error *err)
+{
+	return kj_image_open_extents(path, NULL, out, err);
+}
+
+int kj_image_open_extents(const char *path, const struct kj_extents *ext,
+			  struct kj_image **out, struct kj_image_error *err)
+{
+	struct kj_image *img = calloc(1, sizeof(*img));
+	uint8_t *buf = malloc(KJ_IMAGE_HEADER_SIZE);
+	off_t end;
+	int r;
+
+	if (!img || !buf) {
+		free(img);
+		free(buf);
+		return -ENOMEM;
+	}
+	img->t.fd = open(path, O_RDONLY | O_CLOEXEC);
+	img->t.ext = ext;
+	img->direct.fd = open(path, O_RDONLY | O_CLOEXEC | O_DIRECT);
+	img->direct.ext = ext;
+	r = img->t.fd < 0 ? -errno : 0;
+	end = r ? 0 : lseek(img->t.fd, 0, SEEK_END);
+	img->size = ext ? ext->total : end > 0 ? (uint64_t)end : 0;
+	if (!r && img->size < KJ_IMAGE_HEADER_SIZE)
+		r = kj_image_fail(err, img->size ? KJ_IMG_TRUNCATED : KJ_IMG_BAD_MAGIC, -1, 0);
+	if (!r)
+		r = kj_target_pread(&img->t, buf, KJ_IMAGE_HEADER_SIZE, 0);
+	if (!r)
+		r = kj_image_header_decode(buf, KJ_IMAGE_HEADER_SIZE, &img->h, err);
+	free(buf);
+	if (!r)
+		r = read_note(img, err);
+	if (r) {
+		kj_image_close(img);
+		return r;
+	}
+	*out = img;
+	return 0;
+}
+
+void kj_image_close(struct kj_image *img)
+{
+	if (!img)
+		return;
+	if (img->t.fd >= 0)
+		close(img->t.fd);
+	if (img->direct.fd >= 0)
+		close(img->direct.fd);
+	free(img);
+}
+
+const struct kj_image_header *kj_image_get_header(const struct kj_image *img)
+{
+	return &img->h;
+}
+
+uint64_t kj_image_size(const struct kj_image *img)
+{
+	return img->size;
+}
+
+/* A run must lie in one RAM range, outside every excluded range, after
+ * the previous run. */
+static bool run_ok(const struct kj_image_header *h, const struct kj_run *r,
+		   uint64_t next_pfn)
+{
+	struct kj_range pages = { r->pfn * KJ_PAGE_SIZE,
+				  (r->pfn + r->count) * KJ_PAGE_SIZE - 1 };
+
+	if (r->pfn < next_pfn || r->pfn > UINT64_MAX / KJ_PAGE_SIZE - r->count)
+		return false;
+	for (uint32_t i = 0; i < h->nexcluded; i++)
+		if (kj_ranges_overlap(&pages, &h->excluded[i]))
+			return false;
+	return kj_range_within(&pages, h->ram, h->nram);
+}
+
+int kj_walk_check_runs(const struct kj_image_header *h, struct kj_walk_state *w,
+		       const struct kj_run *runs, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		if (!run_ok(h, &runs[i], w->next_pfn))
+			return -EBADMSG;
+		w->next_pfn = runs[i].pfn + runs[i].count;
+		if (runs[i].kind == KJ_RUN_DATA)
+			w->saved += runs[i].count;
+		else
+			w->zero += runs[i].count;
+	}
+	return 0;
+}
+
+int kj_walk_check_trailer(struct kj_image *img, struct kj_walk_state *w,
+			  struct kj_image_error *err)
+{
+	uint8_t t[T_CHECKSUM + 8];
+	const struct kj_image_header *h = &img->h;
+
+	if (w->offset != h->trailer_offset)
+		return kj_image_fail(err, KJ_IMG_BAD_COUNTS, -1, w->offset);
+	if (kj_target_pread(&img->t, t, sizeof(t), w->offset))
+		return kj_image_fail(err, KJ_IMG_TRUNCATED, -1, w->offset);
+	if (memcmp(t, T_MAGIC, 8) ||
+	    get_le64(t + T_CHECKSUM) != kj_checksum(t, T_CHECKSUM) ||
+	    get_le64(t + T_NBLOCKS) != h->nblocks ||
+	    get_le64(t + T_SAVED) != h->pages_saved ||
+	    get_le64(t + T_ZERO) != h->pages_zero ||
+	    get_le64(t + T_BLOCKS_SUM) != kj_checksum(w->sums, h->nblocks * 8))
+		return kj_image_fail(err, KJ_IMG_BAD_TRAILER, -1, w->offset);
+	if (w->saved != h->pages_saved || w->zero != h->pages_zero)
+		return kj_image_fail(err, KJ_IMG_BAD_COUNTS, -1, w->offset);
+	return 0;
+}
+
+int kj_image_verify(struct kj_image *img, kj_block_fn fn, void *ctx,
+		    struct kj_image_error *err)
+{
+	struct kj_walk_opts o = { .mode = KJ_WALK_VERIFY, .fn = fn, .ctx = ctx };
+
+	return kj_image_walk(img, &o, err);
+}

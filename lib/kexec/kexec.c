@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* kexec loads and jumps, and finding out whether they are allowed. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kexec.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kexec/sys.h"
+
+#define LOCKDOWN_PATH "/sys/kernel/security/lockdown"
+#define KEXEC_LOADED_PATH "/sys/kernel/kexec_loaded"
+#define LOAD_DISABLED_PATH "/proc/sys/kernel/kexec_load_disabled"
+
+enum kj_lockdown kj_lockdown_parse(const char *text)
+{
+	static const struct {
+		const char *word;
+		enum kj_lockdown mode;
+	} modes[] = {
+		{ "[none]", KJ_LOCKDOWN_NONE },
+		{ "[integrity]", KJ_LOCKDOWN_INTEGRITY },
+		{ "[confidentiality]", KJ_LOCKDOWN_CONFIDENTIALITY },
+	};
+
+	for (size_t i = 0; i < KJ_ARRAY_SIZE(modes); i++)
+		if (strstr(text, modes[i].word))
+			return modes[i].mode;
+	return KJ_LOCKDOWN_UNKNOWN;
+}
+
+static bool locked_down(void)
+{
+	char *text;
+	size_t len;
+	enum kj_lockdown mode;
+
+	if (kj_read_text(LOCKDOWN_PATH, &text, &len))
+		return false;
+	mode = kj_lockdown_parse(text);
+	free(text);
+	return mode == KJ_LOCKDOWN_INTEGRITY ||
+	       mode == KJ_LOCKDOWN_CONFIDENTIALITY;
+}
+
+static bool load_disabled(void)
+{
+	char *text;
+	size_t len;
+	bool disabled;
+
+	if (kj_read_text(LOAD_DISABLED_PATH, &text, &len))
+		return false;
+	disabled = text[0] == '1';
+	free(text);
+	return disabled;
+}
+
+/* The kernel checks permission, lockdown and flags before it copies the
+ * segment list, so a list at NULL stops it at the copy with EFAULT once
+ * everything else has passed, having changed nothing. */
+int kj_kexec_check(enum kj_kexec_denial *why)
+{
+	int err = kj_sys_kexec_load_raw(1, NULL,
+					KEXEC_PRESERVE_CONTEXT | KEXEC_ARCH_DEFAULT);
+
+	switch (err) {
+	case -EFAULT:
+		*why = KJ_KEXEC_ALLOWED;
+		return 0;
+	case -ENOSYS:
+		/* The file exists whenever the kernel has kexec: then the
+		 * call was filtered out (seccomp), not missing. */
+		*why = access(KEXEC_LOADED_PATH, F_OK) ? KJ_KEXEC_NO_KEXEC
+						      : KJ_KEXEC_BLOCKED;
+		return 0;
+	case -EINVAL:
+		*why = KJ_KEXEC_NO_JUMP;
+		return 0;
+	case -EPERM:
+		if (geteuid() != 0)
+			*why = KJ_KEXEC_NOT_ROOT;
+		else if (locked_down())
+			*why = KJ_KEXEC_LOCKED_DOWN;
+		else if (load_disabled())
+			*why = KJ_KEXEC_DISABLED;
+		else
+			*why = KJ_KEXEC_REFUSED;
+		return 0;
+	default:
+		kj_debug("kexec_load probe: unexpected error %d\n", err);
+		return err;
+	}
+}
+
+int kj_kexec_load_jump(uint64_t entry, const struct kj_segment *segs,
+		       size_t nr)
+{
+	return kj_sys_kexec_load(entry, segs, nr,
+				 KEXEC_PRESERVE_CONTEXT | KEXEC_ARCH_DEFAULT);
+}
+
+int kj_kexec_load_plain(uint64_t entry, const struct kj_segment *segs,
+			size_t nr)
+{
+	return kj_sys_kexec_load(entry, segs, nr, KEXEC_ARCH_DEFAULT);
+}
+
+int kj_kexec_unload(void)
+{
+	return kj_sys_kexec_load(0, NULL, 0, KEXEC_ARCH_DEFAULT);
+}
+
+/*
+ * Waits, at most DRAIN_MS, until a terminal has handed everything written
+ * to it to the hardware. A serial port cut off in the middle of sending
+ * waits, in the kernel that comes back to it, for an interrupt that was
+ * meant for the other kernel: its output stalled for half a second after
+ * every resume (seen with no_console_suspend, where the port is not
+ * suspended and resumed around the jump).
+ */
+#define DRAIN_MS 2000
+
+static void drain(int fd)
+{
+	struct timespec tick = { 0, 2000000 };
+	int queued = 0;
+
+	for (int waited = 0; isatty(fd) && waited < DRAIN_MS; waited += 2) {
+		if (ioctl(fd, TIOCOUTQ, &queued) || !queued)
+			return;
+		nanosleep(&tick, NULL);
+	}
+}
+
+int kj_kexec_jump(void)
+{
+	int console = open("/dev/console", O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+
+	drain(STDOUT_FILENO);
+	drain(STDERR_FILENO);
+	if (console >= 0) {
+		drain(console);
+		close(console);
+	}
+	return kj_sys_reboot_kexec();
+}

@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Restoring an image in R, where the saved kernel's RAM is legacy
+ * persistent memory: /dev/pmemN, each at the physical address in
+ * /sys/block/pmemN/device/resource. Every page of the image must fall in
+ * one of them, which is checked over the whole image before the first
+ * page is written.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "image/image.h"
+
+struct kj_pmem {
+	struct kj_range range;
+	int fd;
+	int dfd;			/* O_DIRECT, for the writes; or -1 */
+};
+
+struct kj_pmems {
+	struct kj_pmem *d;
+	size_t n;
+	uint64_t pages;
+};
+
+static int read_u64(const char *path, int base, uint64_t *v)
+{
+	char *text;
+	size_t len;
+	int err = kj_read_text(path, &text, &len);
+
+	if (!err) {
+		*v = strtoull(text, NULL, base);
+		free(text);
+	}
+	return err;
+}
+
+static int add_pmem(struct kj_pmems *p, const char *name)
+{
+	char path[320];	/* a d_name is at most 255 bytes */
+	uint64_t start, sectors;
+	struct kj_pmem *d;
+
+	snprintf(path, sizeof(path), "/sys/block/%s/device/resource", name);
+	if (read_u64(path, 16, &start))
+		return 0;	/* not a legacy pmem namespace */
+	snprintf(path, sizeof(path), "/sys/block/%s/size", name);
+	if (read_u64(path, 10, &sectors) || !sectors)
+		return 0;
+	d = realloc(p->d, (p->n + 1) * sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	p->d = d;
+	snprintf(path, sizeof(path), "/dev/%s", name);
+	d[p->n].range = (struct kj_range){ start, start + sectors * 512 - 1 };
+	d[p->n].fd = open(path, O_RDWR | O_CLOEXEC);
+	if (d[p->n].fd < 0)
+		return -errno;
+	d[p->n].dfd = open(path, O_RDWR | O_CLOEXEC | O_DIRECT);
+	p->n++;
+	return 0;
+}
+
+int kj_pmems_open(struct kj_pmems **out)
+{
+	struct kj_pmems *p = calloc(1, sizeof(*p));
+	DIR *dir = opendir("/sys/block");
+	struct dirent *de;
+	int err = !p || !dir ? -ENOENT : 0;
+
+	while (!err && (de = readdir(dir)))
+		if (!strncmp(de->d_name, "pmem", 4))
+			err = add_pmem(p, de->d_name);
+	if (dir)
+		closedir(dir);
+	if (!err && p && !p->n)
+		err = -ENODEV;
+	if (err) {
+		kj_pmems_close(p);
+		return err;
+	}
+	*out = p;
+	return 0;
+}
+
+void kj_pmems_close(struct kj_pmems *p)
+{
+	for (size_t i = 0; p && i < p->n; i++) {
+		close(p->d[i].fd);
+		if (p->d[i].dfd >= 0)
+			close(p->d[i].dfd);
+	}
+	if (p)
+		free(p->d);
+	free(p);
+}
+
+size_t kj_pmems_ranges(const struct kj_pmems *p, struct kj_range *out, size_t max)
+{
+	size_t n = p->n < max ? p->n : max;
+
+	for (size_t i = 0; i < n; i++)
+		out[i] = p->d[i].range;
+	kj_ranges_sort(out, n);
+	return p->n;
+}
+
+/* The device holding all of [addr, addr + len), or NULL. */
+static const struct kj_pmem *pmem_at(const struct kj_pmems *p, uint64_t addr,
+				     uint64_t len)
+{
+	struct kj_range r = { addr, addr + len - 1 };
+
+	for (size_t i = 0; i < p->n; i++)
+		if (r.start >= p->d[i].range.start && r.end <= p->d[i].range.end)
+			return &p->d[i];
+	return NULL;
+}
+
+int kj_pmems_read(const struct kj_pmems *p, uint64_t addr, void *buf,
+		  size_t len)
+{
+	const struct kj_pmem *d = pmem_at(p, addr, len);
+
+	return d ? kj_pread_all(d->fd, buf, len, addr - d->range.start) : -ENXIO;
+}
+
+/* Pass 1: every run must land in persistent memory. */
+static int check_block(void *ctx, const struct kj_block *b)
+{
+	for (uint32_t i = 0; i < b->nruns; i++)
+		if (!pmem_at(ctx, b->runs[i].pfn * KJ_PAGE_SIZE,
+			     (uint64_t)b->runs[i].count * KJ_PAGE_SIZE))
+			return -ERANGE;
+	return 0;
+}
+
+/* Writes len bytes at off on d: directly, where the device takes it. */
+static int put(const struct kj_pmem *d, const void *buf, size_t len, uint64_t off)
+{
+	int r = -EINVAL;
+
+	if (d->dfd >= 0)
+		r = kj_pwrite_all(d->dfd, buf, len, off);
+	return r == -EINVAL ? kj_pwrite_all(d->fd, buf, len, off) : r;
+}
+
+static int put_zeros(const struct kj_pmem *d, uint64_t len, uint64_t off)
+{
+	static uint8_t zero[1u << 20] __attribute__((aligned(KJ_PAGE_SIZE)));
+	int err = 0;
+
+	while (len && !err) {
+		size_t n = len < sizeof(zero) ? (size_t)len : sizeof(zero);
+
+		err = put(d, zero, n, off);
+		len -= n;
+		off += n;
+	}
+	return err;
+}
+
+/* Pass 2: each block written in place; blocks come from several threads. */
+static int write_block(void *ctx, const struct kj_block *b)
+{
+	struct kj_pmems *p = ctx;
+	const uint8_t *data = b->data;
+
+	for (uint32_t i = 0; i < b->nruns; i++) {
+		const struct kj_run *r = &b->runs[i];
+		uint64_t len = (uint64_t)r->count * KJ_PAGE_SIZE;
+		uint64_t off = r->pfn * KJ_PAGE_SIZE;
+		const struct kj_pmem *d = pmem_at(p, off, len);
+		int err;
+
+		if (!d)		/* pass 1 rules this out; never write blind */
+			return -ERANGE;
+		off -= d->range.start;
+		if (r->kind == KJ_RUN_DATA) {	/* contiguous here and there */
+			err = put(d, data, len, off);
+			data += len;
+		} else {
+			err = put_zeros(d, len, off);
+		}
+		if (err)
+			return err;
+		__atomic_add_fetch(&p->pages, r->count, __ATOMIC_RELAXED);
+	}
+	return 0;
+}
+
+int kj_restore_check(struct kj_image *img, struct kj_pmems *p,
+		     struct kj_image_error *err)
+{
+	struct kj_walk_opts o = { .mode = KJ_WALK_RUNS, .fn = check_block, .ctx = p };
+
+	return kj_image_walk(img, &o, err);
+}
+
+int kj_restore_write(struct kj_image *img, struct kj_pmems *p,
+		     struct kj_image_error *err, uint64_t *pages)
+{
+	struct kj_walk_opts o = { .mode = KJ_WALK_TRUSTED, .fn = write_block, .ctx = p,
+				  .any_order = true, .aligned = true };
+	int r = kj_image_walk(img, &o, err);
+
+	for (size_t i = 0; !r && i < p->n; i++)
+		if (fsync(p->d[i].fd))
+			r = -errno;
+	*pages = p->pages;
+	return r;
+}
