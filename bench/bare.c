@@ -13,6 +13,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "flow/flow.h"
 #include "kjump.h"
 
 #define WINDOW (64u << 20)

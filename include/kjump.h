@@ -27,16 +27,36 @@ extern "C" {
 /* ---- Diagnostics ---------------------------------------------------- */
 
 enum kj_print_level {
-	KJ_WARN,
-	KJ_INFO,
-	KJ_DEBUG,
+	KJ_ERROR,		/* what went wrong: the operation failed */
+	KJ_HINT,		/* what to do about the error before it */
+	KJ_WARN,		/* something to know; the operation goes on */
+	KJ_INFO,		/* what is being done, and results */
+	KJ_DEBUG,		/* details, for -v */
 };
 
+/* Messages end without a newline. */
 typedef void (*kj_print_fn)(enum kj_print_level level, const char *fmt,
 			    va_list ap);
 
 /* Installs fn (NULL: silence) and returns the previous callback. */
 kj_print_fn kj_set_print(kj_print_fn fn);
+
+/* How far a long operation has come. */
+struct kj_progress {
+	const char *what;		/* "saving" */
+	uint64_t done, total;		/* pages */
+	uint64_t bytes;			/* written so far */
+	double seconds;			/* since it started */
+};
+
+/* Where a flow (kj_hibernate(), kj_resume()...) reports to. */
+struct kj_report {
+	/* NULL: the callback installed with kj_set_print() */
+	void (*print)(void *ctx, enum kj_print_level level, const char *fmt,
+		      va_list ap);
+	void (*progress)(void *ctx, const struct kj_progress *p); /* or NULL */
+	void *ctx;
+};
 
 /* ---- Physical memory ranges ----------------------------------------- */
 
@@ -93,47 +113,6 @@ struct kj_segment {
 	uint64_t memsz;		/* page aligned, >= bufsz */
 };
 
-/* Why this system cannot kexec-jump, as found by kj_kexec_check(). */
-enum kj_kexec_denial {
-	KJ_KEXEC_ALLOWED,
-	KJ_KEXEC_NOT_ROOT,	/* no CAP_SYS_BOOT */
-	KJ_KEXEC_NO_KEXEC,	/* kernel built without CONFIG_KEXEC */
-	KJ_KEXEC_NO_JUMP,	/* kernel built without CONFIG_KEXEC_JUMP */
-	KJ_KEXEC_LOCKED_DOWN,	/* kernel lockdown forbids kexec_load */
-	KJ_KEXEC_DISABLED,	/* kernel.kexec_load_disabled = 1 */
-	KJ_KEXEC_REFUSED,	/* an LSM or the load limit said no */
-	KJ_KEXEC_BLOCKED,	/* a seccomp filter hides kexec_load */
-};
-
-/*
- * Finds out, without loading or unloading anything, whether a
- * preserve-context kexec_load would be accepted, and if not, why.
- */
-int kj_kexec_check(enum kj_kexec_denial *why);
-
-/* Loads segments with KEXEC_PRESERVE_CONTEXT, entry at physical entry. */
-int kj_kexec_load_jump(uint64_t entry, const struct kj_segment *segs,
-		       size_t nr);
-/* Loads segments for a plain kexec: the caller does not come back. */
-int kj_kexec_load_plain(uint64_t entry, const struct kj_segment *segs,
-			size_t nr);
-/* Unloads whatever kexec image is loaded. */
-int kj_kexec_unload(void);
-/* Jumps to the loaded image, once this process's terminals and the console
- * have sent what was written to them (at most 2 s). Returns 0 once the
- * system is back. */
-int kj_kexec_jump(void);
-
-/* The lockdown mode in the text of /sys/kernel/security/lockdown. */
-enum kj_lockdown {
-	KJ_LOCKDOWN_UNKNOWN,
-	KJ_LOCKDOWN_NONE,
-	KJ_LOCKDOWN_INTEGRITY,
-	KJ_LOCKDOWN_CONFIDENTIALITY,
-};
-
-enum kj_lockdown kj_lockdown_parse(const char *text);
-
 /* ---- Calls into code in physical mode -------------------------------- */
 
 /*
@@ -154,19 +133,6 @@ int kj_call_place(const struct kj_iomem *iomem, uint64_t size,
  */
 int kj_call(const void *code, size_t size, uint64_t addr);
 
-/* ---- Ranges --------------------------------------------------------- */
-
-/* Where two lists of ranges first differ: the index of the first entry
- * that is not the same in both (one list may end there); SIZE_MAX if
- * they are the same. */
-size_t kj_ranges_first_difference(const struct kj_range *a, size_t na,
-				  const struct kj_range *b, size_t nb);
-
-/* Cuts every hole out of src; out is sorted. -E2BIG past max ranges. */
-int kj_ranges_subtract(const struct kj_range *src, size_t nsrc,
-		       const struct kj_range *holes, size_t nholes,
-		       struct kj_range *out, size_t max, size_t *nout);
-
 /* ---- bzImage ----------------------------------------------------------- */
 
 #define KJ_BOOT_PROTOCOL_MIN 0x020c	/* 2.12: 64-bit entry, xloadflags */
@@ -186,15 +152,6 @@ struct kj_bzimage {
 	uint64_t payload_size;		/* bytes after the setup part */
 };
 
-/*
- * Parses a bzImage's setup header. Errors:
- *   -ENOEXEC          not a bzImage (no boot flag or "HdrS")
- *   -EPROTONOSUPPORT  boot protocol older than 2.12; bz->version is set
- *   -EPROTOTYPE       no 64-bit entry point, or not relocatable
- *   -EBADMSG          damaged or truncated
- */
-int kj_bzimage_parse(const void *buf, size_t len, struct kj_bzimage *bz);
-
 /* ---- Memory maps ------------------------------------------------------- */
 
 #define KJ_E820_RAM		1
@@ -212,10 +169,6 @@ struct kj_e820_entry {
 	struct kj_range range;
 	uint32_t type;
 };
-
-/* The e820 type for a name as /sys/firmware/memmap and /proc/iomem write
- * it ("System RAM", "ACPI Tables"...), or 0 if it is not an e820 type. */
-uint32_t kj_e820_type(const char *name);
 
 /* ---- What a load needs to know about the running system --------------- */
 
@@ -251,19 +204,6 @@ enum kj_seg_kind {
 	KJ_SEG_BACKUP,		/* low memory B may use, swapped out */
 };
 
-struct kj_load_input {
-	const void *kernel;
-	size_t kernel_size;
-	const void *initrd;
-	size_t initrd_size;
-	const char *append;		/* the user's part of B's command line */
-	const struct kj_system *sys;
-	/* Load R, to restore: the caller's RAM (all but the region and low
-	 * memory) becomes legacy persistent memory (e820 type 12, /dev/pmemN)
-	 * instead of /proc/vmcore; no ELF core headers. */
-	bool restore;
-};
-
 struct kj_load_plan {
 	struct kj_segment segs[KJ_SEGMENTS_MAX];
 	enum kj_seg_kind kinds[KJ_SEGMENTS_MAX];
@@ -287,33 +227,9 @@ struct kj_load_plan {
 	uint8_t *elfcore_buf;		/* owned */
 };
 
-/*
- * Plans a load of kernel B confined to the region and the low memory it
- * may use. Builds B's boot_params, command line, ELF core headers and
- * purgatory. Errors, beyond kj_bzimage_parse()'s:
- *   -ENOENT        no crashkernel= region
- *   -ENOSPC        the region is too small; plan->region_needed says how big
- *   -ERANGE        the region lies where the kernel or initrd cannot go
- *   -ENAMETOOLONG  the command line is longer than the kernel takes
- *   -E2BIG         more than 16 segments, or more than 128 e820 entries
- *   -EFBIG         more than half of RAM (the kernel refuses such loads)
- *   -EXDEV         a segment outside the region and low memory (a bug)
- * On error plan is still valid to read and must be released.
- */
-int kj_load_plan(const struct kj_load_input *in, struct kj_load_plan *plan);
 void kj_load_plan_release(struct kj_load_plan *plan);
 
-/* Loads the plan: with KEXEC_PRESERVE_CONTEXT for B, plain for R. */
-int kj_load_plan_load(const struct kj_load_plan *plan);
-
 /* ---- ELF core headers and /proc/vmcore -------------------------------- */
-
-/* Builds ELF64 core headers: one PT_NOTE at note_addr, a PT_LOAD for each
- * range, with p_vaddr = page_offset + p_paddr if page_offset is not 0.
- * The caller frees *buf. */
-int kj_elfcore_build(const struct kj_range *loads, size_t nloads,
-		     uint64_t note_addr, uint64_t note_size, uint64_t page_offset,
-		     void **buf, size_t *len);
 
 struct kj_elf_phdr {
 	uint32_t type;			/* 1 PT_LOAD, 4 PT_NOTE */
@@ -326,15 +242,6 @@ struct kj_elf_phdr {
 
 #define KJ_PT_LOAD 1
 #define KJ_PT_NOTE 4
-
-/* Parses an ELF64 core file's header and program headers from buf. The
- * caller frees *phdrs. -ENOEXEC if it is not an x86_64 ELF64 core. */
-int kj_elfcore_parse(const void *buf, size_t len, struct kj_elf_phdr **phdrs,
-		     size_t *nphdrs);
-
-/* Writes the ELF note for a VMCOREINFO text into buf; its length, or 0
- * if it does not fit in cap. */
-size_t kj_vmcoreinfo_note(const char *text, uint8_t *buf, size_t cap);
 
 struct kj_vmcore;
 
@@ -350,38 +257,8 @@ int kj_vmcore_read(const struct kj_vmcore *vc, uint64_t paddr, void *buf,
 int kj_vmcoreinfo_str(const char *text, const char *key, char *out,
 		      size_t size);
 
-/* The whole pages a core's segment holds: [*first, *end) in page frames,
- * empty when it holds no whole page. */
-void kj_phdr_pages(const struct kj_elf_phdr *ph, uint64_t *first,
-		   uint64_t *end);
-
 /* The VMCOREINFO text (NUL-terminated, owned by vc); -ENOENT if none. */
 int kj_vmcore_vmcoreinfo(const struct kj_vmcore *vc, const char **text);
-
-/*
- * The arguments of a kernel command line that B and R inherit: console=
- * and those that say how to drive the machine (pci=, acpi=, iommu=, tsc=
- * and the like), space-separated into out. From the first argument that
- * does not fit on, none is copied. Returns the length written.
- */
-size_t kj_cmdline_inherit(const char *cmdline, char *out, size_t size);
-
-/* ---- Jumping back ------------------------------------------------------- */
-
-/* The kexec_jump_back_entry= value on a command line; -ENOENT if none. */
-int kj_jump_back_entry(const char *cmdline, uint64_t *entry);
-
-/*
- * In B: loads a jump back to entry, with a segment that keeps the caller's
- * control page identity-mapped and holding what it holds now (read from
- * the core). Load it once and jump with kj_kexec_jump() as often as needed:
- * after each return the kernel keeps the caller's newest control page in
- * the loaded image, and a second load would lose it.
- */
-int kj_jump_back_load(const struct kj_vmcore *vc, uint64_t entry);
-/* The same, with the control page's content given (R reads it from the
- * memory it has just restored). */
-int kj_jump_back_load_page(uint64_t entry, const void *page);
 
 /* ---- Images (doc/image-format.md) ------------------------------------ */
 
@@ -464,62 +341,6 @@ struct kj_image_header {
 /* Where the blocks start: after the header and the note area. */
 uint64_t kj_image_data_offset(const struct kj_image_header *h);
 
-/* Encodes h into a zeroed 4096-byte buf. -E2BIG if the maps do not fit. */
-int kj_image_header_encode(const struct kj_image_header *h, uint8_t *buf);
-/* Decodes and checks a header: magic, version, length, checksum, flags,
- * reserved bytes, fields, maps. On failure fills err and returns -EBADMSG.
- * Whether the image is complete or consumed is for the caller to judge. */
-int kj_image_header_decode(const uint8_t *buf, size_t len,
-			   struct kj_image_header *h, struct kj_image_error *err);
-
-#define KJ_RUN_DATA 0
-#define KJ_RUN_ZERO 1
-
-struct kj_run {
-	uint64_t pfn;
-	uint32_t count;
-	uint32_t kind;
-};
-
-/* A block: runs and the raw data of their DATA pages. */
-struct kj_block {
-	uint64_t seq;
-	struct kj_run *runs;
-	uint32_t nruns;
-	const uint8_t *data;		/* 4096 bytes per DATA page, in order */
-	uint32_t raw_len;
-};
-
-/* Worst-case encoded size of a block with nruns runs and raw_len bytes. */
-size_t kj_block_bound(uint32_t nruns, uint32_t raw_len);
-/* Encodes a block into out (at least kj_block_bound() bytes); *len is a
- * multiple of 4096. *checksum is the block's checksum. */
-int kj_block_encode(const struct kj_block *b, enum kj_compressor c, int level,
-		    uint8_t *out, size_t *len, uint64_t *checksum);
-
-/* The fixed part of an encoded block, read before its body. */
-struct kj_block_head {
-	uint64_t seq;
-	uint32_t nruns;
-	uint32_t raw_len;
-	uint32_t comp_len;
-	uint32_t block_len;
-	uint64_t checksum;
-};
-
-#define KJ_BLOCK_HEAD_SIZE 0x28
-
-int kj_block_head_decode(const uint8_t *buf, struct kj_block_head *h,
-			 enum kj_image_fault *fault);
-/*
- * Checks a whole encoded block (block_len bytes at buf) and decodes it:
- * runs into *runs (caller frees), page data into *data (caller frees,
- * raw_len bytes).
- */
-int kj_block_decode(const uint8_t *buf, const struct kj_block_head *h,
-		    enum kj_compressor c, struct kj_run **runs, uint8_t **data,
-		    enum kj_image_fault *fault);
-
 /* ---- Extent maps -------------------------------------------------------- */
 
 struct kj_extent {
@@ -540,9 +361,9 @@ int kj_extents_of_file(const char *path, struct kj_extents *x);
 /* From "DEVICE_OFFSET LENGTH" lines; -EINVAL and *bad_line if malformed. */
 int kj_extents_parse(const char *text, struct kj_extents *x, size_t *bad_line);
 void kj_extents_release(struct kj_extents *x);
-int kj_extents_map(const struct kj_extents *x, uint64_t off, uint64_t *dev,
-		   uint64_t *avail);
-
+/* /dev/NAME of the block device holding path (from /sys/dev/block);
+ * false if it cannot be found. */
+bool kj_device_of(const char *path, char *out, size_t size);
 /* ---- Image files -------------------------------------------------------- */
 
 struct kj_image;
@@ -559,6 +380,9 @@ void kj_image_close(struct kj_image *img);
 const struct kj_image_header *kj_image_get_header(const struct kj_image *img);
 uint64_t kj_image_size(const struct kj_image *img);
 
+/* A block's runs and data (kjump_format.h). */
+struct kj_block;
+
 /* Called for each block, in order, once it has been checked. */
 typedef int (*kj_block_fn)(void *ctx, const struct kj_block *b);
 
@@ -572,123 +396,11 @@ typedef int (*kj_block_fn)(void *ctx, const struct kj_block *b);
 int kj_image_verify(struct kj_image *img, kj_block_fn fn, void *ctx,
 		    struct kj_image_error *err);
 
-enum kj_walk_mode {
-	KJ_WALK_VERIFY,		/* everything kj_image_verify checks */
-	KJ_WALK_RUNS,		/* heads and run tables only: the image's shape
-				 * and where its pages go; fn sees no data */
-	KJ_WALK_TRUSTED,	/* data decoded, checksums not checked again:
-				 * for an image verified just before */
-};
-
-struct kj_walk_opts {
-	enum kj_walk_mode mode;
-	kj_block_fn fn;			/* may be NULL */
-	void *ctx;
-	/* fn runs in the worker threads, several at once, in any order; after
-	 * a failure it may have seen blocks past the failing one. */
-	bool any_order;
-	bool aligned;			/* b->data 4096-aligned (O_DIRECT) */
-	unsigned threads;		/* 0: one per online CPU */
-};
-
-/* Walks the blocks, reading in order in the calling thread and checking
- * and decoding in worker threads; the trailer and counts are checked in
- * every mode. Returns as kj_image_verify, which is mode VERIFY in order. */
-int kj_image_walk(struct kj_image *img, const struct kj_walk_opts *o,
-		  struct kj_image_error *err);
-
 /* Writes the image as an ELF core file at out (see lib/image/export.c). */
 int kj_image_export_elf(struct kj_image *img, const char *out,
 			struct kj_image_error *err);
 
-struct kj_image_writer;
-
-/* Starts an image at path (a block device, or a file it creates). Writes a
- * header without the complete flag first. h->flags and the counts are
- * filled in by kj_image_writer_finish(). */
-int kj_image_writer_open(const char *path, const struct kj_image_header *h,
-			 struct kj_image_writer **w);
-/* The same, into a file's extents on device path; capacity is theirs. */
-int kj_image_writer_open_extents(const char *path, const struct kj_extents *ext,
-				 const struct kj_image_header *h,
-				 struct kj_image_writer **w);
-/* Appends one encoded block (from kj_block_encode()). */
-int kj_image_writer_append(struct kj_image_writer *w, const uint8_t *buf,
-			   size_t len, uint64_t checksum, uint32_t data_pages,
-			   uint32_t zero_pages);
-/* Writes the trailer, syncs, then writes the header with the complete flag
- * and the page counts, and syncs again. pages_free is the caller's count. */
-int kj_image_writer_finish(struct kj_image_writer *w, uint64_t pages_free);
-/* Closes; without a finish the image stays incomplete. */
-void kj_image_writer_close(struct kj_image_writer *w);
-uint64_t kj_image_writer_bytes(const struct kj_image_writer *w);
-
-/* ---- Free pages -------------------------------------------------------- */
-
-struct kj_freemap;
-
-/*
- * Finds the pages that were free in the saved kernel's buddy allocator,
- * from its struct pages, as VMCOREINFO describes them. -ENOENT if
- * VMCOREINFO lacks a field the walk needs: then nothing may be left out.
- */
-int kj_freemap_build(const struct kj_vmcore *vc, struct kj_freemap **out);
-bool kj_freemap_test(const struct kj_freemap *m, uint64_t pfn);
-uint64_t kj_freemap_count(const struct kj_freemap *m);
-void kj_freemap_free(struct kj_freemap *m);
-
-/* ---- Restoring (in R) --------------------------------------------------- */
-
-struct kj_pmems;
-
-/* Opens every legacy persistent memory device (/dev/pmemN) with its
- * physical range. -ENODEV if there is none. */
-int kj_pmems_open(struct kj_pmems **p);
-void kj_pmems_close(struct kj_pmems *p);
-/* Reads physical memory through them; -ENXIO outside them. */
-int kj_pmems_read(const struct kj_pmems *p, uint64_t addr, void *buf,
-		  size_t len);
-/* Their physical ranges, in address order, into out (at most max).
- * Returns how many devices there are. */
-size_t kj_pmems_ranges(const struct kj_pmems *p, struct kj_range *out, size_t max);
-/*
- * For an R the boot loader started (no C checked the machine before):
- * the devices must be exactly the image's RAM (-EXDEV), that RAM must be
- * RAM in the firmware's own map (-ERANGE), and this kernel must lie
- * outside it (-EBUSY; -ENOENT if /proc/iomem does not say where it is).
- * bad is set to the range at fault.
- */
-int kj_restore_check_machine(const struct kj_pmems *p,
-			     const struct kj_image_header *h, struct kj_range *bad);
-/* Checks the image's shape again (heads, run tables, trailer; not the
- * data, which the caller verified before) and that every page lands in a
- * device (-ERANGE if not), writing nothing. */
-int kj_restore_check(struct kj_image *img, struct kj_pmems *p,
-		     struct kj_image_error *err);
-/* Writes every page back, zero pages as zeros, from one thread per CPU,
- * then syncs. The data is decoded, its checksums not checked again. */
-int kj_restore_write(struct kj_image *img, struct kj_pmems *p,
-		     struct kj_image_error *err, uint64_t *pages);
-/* Sets a flag (KJ_IMAGE_FLAG_CONSUMED or _ATTEMPTED) in the image's
- * header (rewrites it), and syncs. */
-int kj_image_mark(const char *path, const struct kj_extents *ext, uint32_t flag);
-
 /* ---- Saving ----------------------------------------------------------- */
-
-struct kj_save_opts {
-	const struct kj_extents *extents;	/* dest is a device and these
-						 * are the image's extents */
-	enum kj_compressor compressor;
-	int level;
-	unsigned int threads;		/* compression threads, >= 1 */
-	/* Pages for which is_free() is true are left out (NULL: none). */
-	bool (*is_free)(void *free_ctx, uint64_t pfn);
-	void *free_ctx;
-	/* Called after each block is handed on, from the calling thread. */
-	void (*progress)(void *ctx, uint64_t pages_done, uint64_t pages_total,
-			 uint64_t bytes_written);
-	void *ctx;
-};
 
 struct kj_save_stats {
 	uint64_t pages_ram, pages_saved, pages_zero, pages_free;
@@ -699,15 +411,135 @@ struct kj_save_stats {
 	double read_s, encode_s, write_s;
 };
 
-/*
- * Saves the memory the core describes into an image at dest, with h's
- * identity fields (uuid, created, compressor, reentry, kernel, maps). The
- * image is complete only if this returns 0; on any error it is left
- * incomplete, which every reader refuses.
+/* ---- Flows: what kjump does, as one call each ----------------------------
+ *
+ * Each checks everything it can before it changes anything, reports what
+ * it does and what went wrong (errors with hints) through its report
+ * (NULL: kj_set_print()'s callback), and returns 0 or a negative errno.
+ * The roles: A is the running system, B the kernel that saves it, C the
+ * next boot's kernel that checks an image, R the kernel that restores it.
  */
-int kj_save(const struct kj_vmcore *vc, const char *dest,
-	    const struct kj_image_header *h, const struct kj_save_opts *o,
-	    struct kj_save_stats *st);
+
+#define KJ_DEFAULT_INITRD	"/usr/lib/kjump/initrd.cpio.gz"
+#define KJ_VMCORE_PATH		"/proc/vmcore"
+
+/* Calls the flat binary in file in physical mode (kj_call()), at *at or,
+ * if at is NULL, at the start of the reserved region. */
+int kj_call_file(const char *file, const uint64_t *at,
+		 const struct kj_report *r);
+
+/* Whether this system lets kjump kexec-jump; if not, reports why and what
+ * to do (-EPERM). */
+int kj_check_jump(const struct kj_report *r);
+
+struct kj_load_opts {
+	const char *kernel;	/* NULL: /boot/vmlinuz-$(uname -r) */
+	const char *initrd;	/* NULL: KJ_DEFAULT_INITRD */
+	const char *append;	/* NULL: this kernel's machine options,
+				 * kj_cmdline_inherit() */
+	bool force;		/* replace a B that was started and waits */
+	const struct kj_report *report;
+};
+
+/* /boot/vmlinuz-RELEASE of this kernel if it is there, else /boot/vmlinuz. */
+const char *kj_default_kernel(char *buf, size_t size);
+
+/* In A: loads B into the reserved region for kj_jump(). */
+int kj_load(const struct kj_load_opts *o);
+/* Plans the load as kj_load() would, and loads nothing. The caller
+ * releases plan and sys, also on error. */
+int kj_load_dry_run(const struct kj_load_opts *o, struct kj_load_plan *plan,
+		    struct kj_system *sys);
+
+/* In A: jumps to what kj_load() loaded; in B: back to A (kj_jump_back()).
+ * Returns once the other kernel has jumped back. */
+int kj_jump(const struct kj_report *r);
+/* In B: jumps back to the kernel that started it. */
+int kj_jump_back(const struct kj_report *r);
+/* Unloads what kj_load() loaded. */
+int kj_unload(const struct kj_report *r);
+
+/* What kjump remembers of its load until the next boot (under /run). */
+struct kj_load_state {
+	char kernel[2048];
+	char initrd[2048];
+	uint64_t entry;
+	uint64_t kernel_entry;
+	unsigned int jumps;	/* how often B was entered */
+};
+
+int kj_load_state_read(struct kj_load_state *st);
+/* Whether a kexec image is loaded at all. */
+bool kj_kexec_loaded(void);
+/* In a kernel kjump started: the caller's re-entry point, from
+ * /proc/cmdline; -ENOENT if this kernel was not started so. */
+int kj_own_jump_back_entry(uint64_t *entry);
+
+/* "lz4", "zstd", "zstd:LEVEL" (1 to 19), "none"; -EINVAL otherwise. */
+int kj_compressor_parse(const char *text, enum kj_compressor *c, int *level);
+
+struct kj_hibernate_opts {
+	const char *image;	/* a block device not mounted here, or a
+				 * fully written file on a mounted one */
+	const char *compress;	/* as kj_compressor_parse(); NULL: lz4 */
+	bool drop_caches;	/* drop clean caches first: a smaller image */
+	const char *kernel;	/* B's, as in kj_load_opts */
+	const char *initrd;
+	const struct kj_report *report;
+};
+
+/* In A: saves this system into an image through B, and powers off.
+ * Returns 0 once the system was resumed from it; an error, with the
+ * system going on, if B did not leave a complete image. */
+int kj_hibernate(const struct kj_hibernate_opts *o);
+/* The same, and B jumps back: the system goes on. */
+int kj_snapshot(const struct kj_hibernate_opts *o);
+
+struct kj_save_core_opts {
+	const char *core;	/* NULL: KJ_VMCORE_PATH */
+	const char *dest;	/* block device or file */
+	const struct kj_extents *extents; /* dest is a device and these
+					   * are the image's extents */
+	enum kj_compressor compressor;
+	int level;
+	unsigned int threads;	/* 0: one per online CPU */
+	bool no_filter;		/* save free pages too */
+	const struct kj_report *report;
+};
+
+/* In B: saves the core (A's memory) into an image: free pages left out
+ * where VMCOREINFO says which they are. st may be NULL. */
+int kj_save_core(const struct kj_save_core_opts *o, struct kj_save_stats *st);
+
+struct kj_resume_opts {
+	const char *image;
+	const struct kj_extents *extents;	/* the image lies in these */
+	bool check_only;	/* kj_resume(): check, plan R, stop there */
+	bool retry;		/* kj_resume(): even after a restore that
+				 * was started and did not finish */
+	bool verify;		/* kj_restore(): no C checked before (R was
+				 * booted straight): check all C would */
+	const struct kj_report *report;
+};
+
+/* In C: checks the image through and through (every checksum, state,
+ * kernel, memory layout), then starts R to restore it. Returns only if it
+ * did not start R (or with check_only). */
+int kj_resume(const struct kj_resume_opts *o);
+/* The command line that boots R straight from a boot loader (one boot
+ * instead of two), for this machine; -E2BIG if it needs more memmap=
+ * ranges than the kernel's KASLR keeps out of, or does not fit in size. */
+int kj_resume_boot_args(const struct kj_resume_opts *o, char *out,
+			size_t size);
+/* In R: writes the image back, marks it consumed and jumps into it.
+ * Returns only on failure, with nothing written if the checks failed. */
+int kj_restore(const struct kj_resume_opts *o);
+
+/* In kjump's initramfs: does what the kernel command line asks
+ * (kjump.action=snapshot|hibernate in B, restore in R, kjump.resume=DEV
+ * in C). Returns when the boot should go on: nothing was asked, or a
+ * resume was not possible. Powers off or reboots where the task ends so. */
+int kj_boot_task(const char *cmdline, const struct kj_report *r);
 
 #pragma GCC visibility pop
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* kjump call FILE [--at ADDR]: run a flat binary in physical mode. */
+/* kjump call FILE [--at ADDR]: run a flat binary in physical mode
+ * (kj_call_file(), lib/flow/call.c). */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -10,8 +11,6 @@
 #include <unistd.h>
 
 #include "tool.h"
-
-#define IOMEM_PATH "/proc/iomem"
 
 static void call_usage(FILE *f)
 {
@@ -64,95 +63,6 @@ static int parse_call_args(int argc, char **argv, const char **file,
 	return 0;
 }
 
-static int place(const char *file, uint64_t size, const uint64_t *at,
-		 uint64_t *addr)
-{
-	struct kj_iomem *iomem;
-	struct kj_range region = { 0, 0 };
-	size_t bad_line = 0;
-	int err;
-
-	err = kj_iomem_read(IOMEM_PATH, &iomem, &bad_line);
-	if (err == -EINVAL) {
-		error("cannot understand %s: line %zu is malformed", IOMEM_PATH,
-		      bad_line);
-		return err;
-	}
-	if (err) {
-		error("cannot read %s: %s", IOMEM_PATH, strerror(-err));
-		return err;
-	}
-	kj_iomem_crash_region(iomem, &region);
-	err = kj_call_place(iomem, size, at, addr);
-	kj_iomem_free(iomem);
-	switch (err) {
-	case 0:
-		return 0;
-	case -ENOENT:
-		error("no memory is reserved for kjump and no --at was given");
-		hint("boot with crashkernel=64M (or larger) on the kernel command line, or give --at ADDR");
-		break;
-	case -EFBIG:
-		error("'%s' (%llu bytes) is larger than the reserved region (%llu bytes at 0x%llx)",
-		      file, (unsigned long long)size,
-		      (unsigned long long)kj_range_size(&region),
-		      (unsigned long long)region.start);
-		hint("reserve more with crashkernel=, or give --at ADDR");
-		break;
-	case -EINVAL:
-		if (!size)
-			error("'%s' is empty: nothing to call", file);
-		else
-			error("--at 0x%llx is not page aligned (4096 bytes)",
-			      (unsigned long long)*at);
-		break;
-	case -EADDRNOTAVAIL:
-		error("0x%llx-0x%llx is not System RAM",
-		      (unsigned long long)*at,
-		      (unsigned long long)(*at + size - 1));
-		hint("see /proc/iomem for the RAM ranges");
-		break;
-	default:
-		error("cannot place '%s': %s", file, strerror(-err));
-	}
-	return err;
-}
-
-static int call_file(const char *file, const uint64_t *at)
-{
-	struct timespec t0;
-	struct stat st;
-	uint64_t addr;
-	size_t size;
-	void *code;
-	int err;
-
-	if (require_kexec_jump())
-		return EXIT_FAILED;
-	if (stat(file, &st)) {
-		error("cannot open '%s': %s", file, strerror(errno));
-		return EXIT_FAILED;
-	}
-	if (place(file, (uint64_t)st.st_size, at, &addr))
-		return EXIT_FAILED;
-	if (read_file(file, &code, &size, (uint64_t)st.st_size))
-		return EXIT_FAILED;
-
-	note("calling '%s' (%zu bytes) at 0x%llx in physical mode", file, size,
-	     (unsigned long long)addr);
-	sync();
-	start_clock(&t0);
-	err = kj_call(code, size, addr);
-	free(code);
-	if (err) {
-		error("the call failed: %s", strerror(-err));
-		return EXIT_FAILED;
-	}
-	note("back from '%s': the system came back after %.3f s", file,
-	     seconds_since(&t0));
-	return 0;
-}
-
 int cmd_call(int argc, char **argv)
 {
 	const char *file = NULL;
@@ -162,5 +72,5 @@ int cmd_call(int argc, char **argv)
 
 	if (r)
 		return r < 0 ? 0 : r;
-	return call_file(file, have_at ? &at : NULL);
+	return kj_call_file(file, have_at ? &at : NULL, &tool_report) ? EXIT_FAILED : 0;
 }

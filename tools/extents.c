@@ -9,32 +9,6 @@
 
 #include "tool.h"
 
-/* /dev/NAME for the device holding path, from /sys/dev/block. */
-bool device_of(const char *path, char *out, size_t size)
-{
-	char uevent[64], line[128];
-	struct stat st;
-	bool found = false;
-	FILE *f;
-
-	snprintf(out, size, "unknown");
-	if (stat(path, &st))
-		return false;
-	snprintf(uevent, sizeof(uevent), "/sys/dev/block/%u:%u/uevent",
-		 major(st.st_dev), minor(st.st_dev));
-	f = fopen(uevent, "r");
-	while (f && fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, "DEVNAME=", 8)) {
-			snprintf(out, size, "/dev/%.*s", (int)strcspn(line + 8, "\n"),
-				 line + 8);
-			found = true;
-		}
-	}
-	if (f)
-		fclose(f);
-	return found;
-}
-
 int cmd_extents(int argc, char **argv)
 {
 	struct kj_extents x;
@@ -64,7 +38,8 @@ int cmd_extents(int argc, char **argv)
 	}
 	if (err)
 		return EXIT_FAILED;
-	device_of(argv[1], dev, sizeof(dev));
+	if (!kj_device_of(argv[1], dev, sizeof(dev)))
+		snprintf(dev, sizeof(dev), "unknown");
 	printf("# kjump extents of %s on %s: %zu extents, %llu bytes\n", argv[1],
 	       dev, x.n, (unsigned long long)x.total);
 	for (size_t i = 0; i < x.n; i++)
@@ -98,43 +73,4 @@ int read_extents(const char *path, struct kj_extents *x)
 	else if (err)
 		error("'%s' lists no extents", path);
 	return err;
-}
-
-int drop_caches(void)
-{
-	FILE *f = fopen("/proc/sys/vm/drop_caches", "w");
-
-	if (!f || fputs("3\n", f) < 0 || fclose(f)) {
-		error("cannot drop caches: %s", strerror(errno));
-		return -errno;
-	}
-	return 0;
-}
-
-/* Appends " kjump.extents=DEV:LEN,..." at buf + n (kjump's initramfs
- * reads it back); returns the new length. */
-static size_t append_extents(char *buf, size_t size, size_t n,
-			     const struct kj_extents *x)
-{
-	for (size_t i = 0; i < x->n && n < size; i++)
-		n += (size_t)snprintf(buf + n, size - n, "%s%llu:%llu",
-				      i ? "," : " kjump.extents=",
-				      (unsigned long long)x->e[i].dev,
-				      (unsigned long long)x->e[i].len);
-	return n;
-}
-
-size_t action_append(char *buf, size_t size, const char *action,
-		     const char *image, const char *compress,
-		     const struct kj_extents *x)
-{
-	char base[1024];
-	/* B and R are kjump's own: their boot messages slowed each boot
-	 * (under emulation, 0.3 s on a serial console); warnings still show. */
-	size_t n = (size_t)snprintf(buf, size, "%s quiet kjump.action=%s kjump.image=%s",
-				    default_append(base, sizeof(base)), action, image);
-
-	if (compress && n < size)
-		n += (size_t)snprintf(buf + n, size - n, " kjump.compress=%s", compress);
-	return append_extents(buf, size, n, x);
 }

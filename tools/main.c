@@ -18,6 +18,7 @@ static const struct command {
 	{ "hibernate", cmd_hibernate, "save this system's memory into an image, and power off" },
 	{ "resume", cmd_resume, "resume a hibernated system from its image" },
 	{ "restore", cmd_restore, "in R: write an image back and jump into it" },
+	{ "boot", cmd_boot, "in kjump's initramfs: do the task on the command line" },
 	{ "load", cmd_load, "load kernel B into the reserved region" },
 	{ "jump", cmd_jump, "jump to B (or, in B, back)" },
 	{ "back", cmd_back, "in B: jump back to the kernel that started it" },
@@ -41,7 +42,7 @@ static void usage(FILE *f)
 		fprintf(f, "  %-8s %s\n", commands[i].name,
 			commands[i].summary);
 	fprintf(f, "\noptions:\n"
-		   "  -v, --verbose  say more about what is done\n"
+		   "  -v, --verbose  say more about what is done (the library's debug messages)\n"
 		   "  -h, --help     show this help; kjump COMMAND --help for one command\n"
 		   "  --version      show the version\n");
 }
@@ -50,6 +51,7 @@ int main(int argc, char **argv)
 {
 	int i = 1;
 
+	messages_init();
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			usage(stdout);

@@ -3,13 +3,20 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "tool.h"
 
 bool verbose;
+/* A progress line is on stderr, without its newline yet. */
+static bool progress_shown;
 
 static void say(FILE *f, const char *prefix, const char *fmt, va_list ap)
 {
+	if (progress_shown) {
+		fputc('\n', stderr);
+		progress_shown = false;
+	}
 	fprintf(f, "kjump: %s", prefix);
 	vfprintf(f, fmt, ap);
 	fputc('\n', f);
@@ -57,3 +64,51 @@ int next_option(int argc, char **argv, const struct option *opts)
 	opterr = 0;
 	return getopt_long(argc, argv, ":h", opts, NULL);
 }
+
+/* The library's messages, in the same shapes as the tool's own. */
+static void print(enum kj_print_level level, const char *fmt, va_list ap)
+{
+	switch (level) {
+	case KJ_ERROR:
+		say(stderr, "error: ", fmt, ap);
+		break;
+	case KJ_HINT:
+		say(stderr, "hint: ", fmt, ap);
+		break;
+	case KJ_WARN:
+		say(stderr, "warning: ", fmt, ap);
+		break;
+	case KJ_INFO:
+		say(stdout, "", fmt, ap);
+		break;
+	case KJ_DEBUG:
+		if (verbose)
+			say(stderr, "debug: ", fmt, ap);
+		break;
+	}
+}
+
+void messages_init(void)
+{
+	kj_set_print(print);
+}
+
+/* On a terminal, one line rewritten at most twice a second. */
+static void progress(void *ctx, const struct kj_progress *p)
+{
+	static double last = -1;
+	double mbs = p->seconds > 0 ? (double)p->done * KJ_PAGE_SIZE / 1e6 / p->seconds : 0;
+
+	(void)ctx;
+	if (!isatty(STDERR_FILENO) || (last >= 0 && p->seconds - last < 0.5))
+		return;
+	last = p->seconds;
+	fprintf(stderr, "\rkjump: %s: %3.0f%% of %llu MiB, %.0f MB/s, %llu MiB written, ETA %.0f s  ",
+		p->what, p->total ? 100.0 * (double)p->done / (double)p->total : 100.0,
+		(unsigned long long)(p->total * KJ_PAGE_SIZE >> 20), mbs,
+		(unsigned long long)(p->bytes >> 20),
+		mbs > 0 ? (double)(p->total - p->done) * KJ_PAGE_SIZE / 1e6 / mbs : 0);
+	progress_shown = true;
+}
+
+const struct kj_report tool_report = { .progress = progress };

@@ -25,14 +25,14 @@ static void print_region(void)
 
 static void print_load(void)
 {
-	struct load_state st;
-	bool loaded = kexec_loaded();
+	struct kj_load_state st;
+	bool loaded = kj_kexec_loaded();
 
 	if (!loaded) {
 		printf("loaded:      nothing\n");
 		return;
 	}
-	if (state_read(&st)) {
+	if (kj_load_state_read(&st)) {
 		printf("loaded:      a kexec image kjump did not load\n");
 		return;
 	}
@@ -57,7 +57,7 @@ int cmd_status(int argc, char **argv)
 		error("unexpected argument '%s'", argv[1]);
 		return EXIT_USAGE;
 	}
-	if (!own_jump_back_entry(&entry)) {
+	if (!kj_own_jump_back_entry(&entry)) {
 		printf("role:        B, started by 'kjump load'\n");
 		printf("back entry:  0x%llx (the caller's re-entry point; 'kjump back' goes there)\n",
 		       (unsigned long long)entry);

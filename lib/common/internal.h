@@ -8,8 +8,11 @@
 
 #define KJ_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* To the callback of kj_set_print(), if any. Messages end without a
+ * newline. */
 __attribute__((format(printf, 2, 3)))
 void kj_pr(enum kj_print_level level, const char *fmt, ...);
+void kj_vpr(enum kj_print_level level, const char *fmt, va_list ap);
 
 #define kj_warn(...)  kj_pr(KJ_WARN, __VA_ARGS__)
 #define kj_info(...)  kj_pr(KJ_INFO, __VA_ARGS__)
@@ -40,5 +43,18 @@ static inline uint64_t kj_align_up(uint64_t x, uint64_t a)
 {
 	return (x + a - 1) & ~(a - 1);
 }
+
+/* ---- Ranges --------------------------------------------------------- */
+
+/* Where two lists of ranges first differ: the index of the first entry
+ * that is not the same in both (one list may end there); SIZE_MAX if
+ * they are the same. */
+size_t kj_ranges_first_difference(const struct kj_range *a, size_t na,
+				  const struct kj_range *b, size_t nb);
+
+/* Cuts every hole out of src; out is sorted. -E2BIG past max ranges. */
+int kj_ranges_subtract(const struct kj_range *src, size_t nsrc,
+		       const struct kj_range *holes, size_t nholes,
+		       struct kj_range *out, size_t max, size_t *nout);
 
 #endif

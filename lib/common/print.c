@@ -12,13 +12,17 @@ kj_print_fn kj_set_print(kj_print_fn fn)
 	return old;
 }
 
+void kj_vpr(enum kj_print_level level, const char *fmt, va_list ap)
+{
+	if (print_fn)
+		print_fn(level, fmt, ap);
+}
+
 void kj_pr(enum kj_print_level level, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!print_fn)
-		return;
 	va_start(ap, fmt);
-	print_fn(level, fmt, ap);
+	kj_vpr(level, fmt, ap);
 	va_end(ap);
 }

@@ -12,7 +12,6 @@
 #include "common/le.h"
 #include "core/core.h"
 
-#define EHDR_SIZE	64
 #define PHDR_SIZE	56
 #define ET_CORE		4
 #define EM_X86_64	62
@@ -21,14 +20,12 @@
 
 static void put_ehdr(uint8_t *p, size_t phnum)
 {
-	static const uint8_t ident[] = { 0x7f, 'E', 'L', 'F', 2, 1, 1 };
-
-	memcpy(p, ident, sizeof(ident));
+	memcpy(p, KJ_ELF_IDENT, KJ_ELF_IDENT_LEN);
 	put_le16(p + 0x10, ET_CORE);
 	put_le16(p + 0x12, EM_X86_64);
 	put_le32(p + 0x14, 1);
-	put_le64(p + 0x20, EHDR_SIZE);
-	put_le16(p + 0x34, EHDR_SIZE);
+	put_le64(p + 0x20, KJ_ELF_EHDR_SIZE);
+	put_le16(p + 0x34, KJ_ELF_EHDR_SIZE);
 	put_le16(p + 0x36, PHDR_SIZE);
 	put_le16(p + 0x38, (uint16_t)phnum);
 }
@@ -46,6 +43,12 @@ static void put_phdr(uint8_t *p, uint32_t type, uint64_t offset,
 	put_le64(p + 0x30, type == KJ_PT_LOAD ? KJ_PAGE_SIZE : 0);
 }
 
+/* Program header i: 0 is the note, the PT_LOADs follow. */
+static uint8_t *phdr_at(uint8_t *p, size_t i)
+{
+	return p + KJ_ELF_EHDR_SIZE + i * PHDR_SIZE;
+}
+
 /* A zeroed buffer with the ELF header for a note and nloads PT_LOADs. */
 static int alloc_headers(size_t nloads, uint8_t **p, size_t *size)
 {
@@ -53,7 +56,7 @@ static int alloc_headers(size_t nloads, uint8_t **p, size_t *size)
 
 	if (phnum > PHNUM_MAX)
 		return -E2BIG;
-	*size = EHDR_SIZE + phnum * PHDR_SIZE;
+	*size = KJ_ELF_EHDR_SIZE + phnum * PHDR_SIZE;
 	*p = calloc(1, *size);
 	if (!*p)
 		return -ENOMEM;
@@ -72,9 +75,9 @@ int kj_elfcore_build(const struct kj_range *loads, size_t nloads,
 	if (err)
 		return err;
 	/* For elfcorehdr=, p_offset is the physical address of old memory. */
-	put_phdr(p + EHDR_SIZE, KJ_PT_NOTE, note_addr, note_addr, 0, note_size);
+	put_phdr(phdr_at(p, 0), KJ_PT_NOTE, note_addr, note_addr, 0, note_size);
 	for (size_t i = 0; i < nloads; i++)
-		put_phdr(p + EHDR_SIZE + (i + 1) * PHDR_SIZE, KJ_PT_LOAD,
+		put_phdr(phdr_at(p, i + 1), KJ_PT_LOAD,
 			 loads[i].start, loads[i].start,
 			 page_offset ? page_offset + loads[i].start : 0,
 			 kj_range_size(&loads[i]));
@@ -85,9 +88,8 @@ int kj_elfcore_build(const struct kj_range *loads, size_t nloads,
 
 static int check_ehdr(const uint8_t *p, size_t len)
 {
-	static const uint8_t ident[] = { 0x7f, 'E', 'L', 'F', 2, 1, 1 };
-
-	if (len < EHDR_SIZE || memcmp(p, ident, sizeof(ident)) ||
+	if (len < KJ_ELF_EHDR_SIZE ||
+	    memcmp(p, KJ_ELF_IDENT, KJ_ELF_IDENT_LEN) ||
 	    get_le16(p + 0x10) != ET_CORE || get_le16(p + 0x12) != EM_X86_64)
 		return -ENOEXEC;
 	if (get_le16(p + 0x36) != PHDR_SIZE)
@@ -154,7 +156,7 @@ int kj_elfcore_headers_size(const void *ehdr, size_t len, size_t *size)
 
 size_t kj_vmcoreinfo_note(const char *text, uint8_t *buf, size_t cap)
 {
-	static const char name[] = "VMCOREINFO";
+	static const char name[] = KJ_VMCOREINFO_NAME;
 	size_t desc = strlen(text);
 	size_t len = 12 + 12 + ((desc + 3) & ~(size_t)3);
 
@@ -179,13 +181,13 @@ int kj_elfcore_build_file(const struct kj_range *loads, size_t nloads,
 
 	if (err)
 		return err;
-	put_phdr(p + EHDR_SIZE, KJ_PT_NOTE, size, 0, 0, note_len);
+	put_phdr(phdr_at(p, 0), KJ_PT_NOTE, size, 0, 0, note_len);
 	off = kj_align_up(size + note_len, KJ_PAGE_SIZE);
 	*data_start = off;
 	for (size_t i = 0; i < nloads; i++) {
 		uint64_t n = kj_range_size(&loads[i]);
 
-		put_phdr(p + EHDR_SIZE + (i + 1) * PHDR_SIZE, KJ_PT_LOAD, off,
+		put_phdr(phdr_at(p, i + 1), KJ_PT_LOAD, off,
 			 loads[i].start, page_offset ? page_offset + loads[i].start : 0, n);
 		off += n;
 	}

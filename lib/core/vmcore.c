@@ -22,7 +22,7 @@ struct kj_vmcore {
 
 static int read_headers(struct kj_vmcore *vc)
 {
-	uint8_t ehdr[64];
+	uint8_t ehdr[KJ_ELF_EHDR_SIZE];
 	size_t size;
 	void *buf;
 	int err = kj_pread_all(vc->fd, ehdr, sizeof(ehdr), 0);
@@ -44,7 +44,7 @@ static int read_headers(struct kj_vmcore *vc)
 /* Finds the VMCOREINFO note among the notes of one PT_NOTE. */
 static char *find_vmcoreinfo(const uint8_t *p, size_t len)
 {
-	static const char name[] = "VMCOREINFO";
+	static const char name[] = KJ_VMCOREINFO_NAME;
 	size_t off = 0;
 
 	while (len - off >= 12) {

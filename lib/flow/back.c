@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "common/internal.h"
+#include "flow/flow.h"
 
 int kj_jump_back_load(const struct kj_vmcore *vc, uint64_t entry)
 {

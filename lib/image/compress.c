@@ -2,6 +2,7 @@
 /* Compression through liblz4 and libzstd; no compressor is written here. */
 #include <errno.h>
 #include <lz4.h>
+#include <stdlib.h>
 #include <string.h>
 #include <zstd.h>
 
@@ -62,4 +63,27 @@ int kj_decompress(enum kj_compressor c, const void *src, size_t len,
 		return !ZSTD_isError(r) && r == out_len ? 0 : -EBADMSG;
 	}
 	return -EINVAL;
+}
+
+int kj_compressor_parse(const char *text, enum kj_compressor *c, int *level)
+{
+	char *end;
+	long l = 1;
+
+	if (!strcmp(text, "lz4")) {
+		*c = KJ_COMPRESS_LZ4;
+	} else if (!strcmp(text, "none")) {
+		*c = KJ_COMPRESS_NONE;
+		l = 0;
+	} else if (!strncmp(text, "zstd", 4) && (!text[4] || text[4] == ':')) {
+		*c = KJ_COMPRESS_ZSTD;
+		if (text[4])
+			l = strtol(text + 5, &end, 10);
+		if (text[4] && (*end || end == text + 5 || l < 1 || l > 19))
+			return -EINVAL;
+	} else {
+		return -EINVAL;
+	}
+	*level = (int)l;
+	return 0;
 }

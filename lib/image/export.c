@@ -112,16 +112,29 @@ static int write_headers(struct stretches *s, const struct kj_image_header *h,
 	return err;
 }
 
+/* Opens out, creating it if it is not there; *created says whether it
+ * did, so that a failed export removes a file it made and only that. */
+static int open_out(const char *out, bool *created)
+{
+	int fd = open(out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+
+	*created = fd >= 0;
+	if (fd < 0 && errno == EEXIST)
+		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	return fd < 0 ? -errno : fd;
+}
+
 int kj_image_export_elf(struct kj_image *img, const char *out,
 			struct kj_image_error *err)
 {
 	struct stretches s = { .fd = -1 };
 	uint64_t end = 0;
+	bool created = false;
 	int r = kj_image_verify(img, collect, &s, err);
 
 	if (!r) {
-		s.fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		r = s.fd < 0 ? -errno : 0;
+		s.fd = open_out(out, &created);
+		r = s.fd < 0 ? s.fd : 0;
 	}
 	if (!r)
 		r = write_headers(&s, kj_image_get_header(img), &end);
@@ -131,6 +144,8 @@ int kj_image_export_elf(struct kj_image *img, const char *out,
 		r = -errno;
 	if (s.fd >= 0 && close(s.fd) && !r)
 		r = -errno;
+	if (r && created)
+		unlink(out);
 	free(s.r);
 	free(s.file_off);
 	return r;

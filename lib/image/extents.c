@@ -20,9 +20,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "common/internal.h"
+#include "image/image.h"
 
 #define FIEMAP_BATCH 256
 #define BAD_FLAGS (FIEMAP_EXTENT_UNKNOWN | FIEMAP_EXTENT_DELALLOC | \
@@ -149,4 +151,28 @@ int kj_extents_map(const struct kj_extents *x, uint64_t off, uint64_t *dev,
 		off -= x->e[i].len;
 	}
 	return -ENOSPC;
+}
+
+bool kj_device_of(const char *path, char *out, size_t size)
+{
+	char uevent[64], line[128];
+	struct stat st;
+	bool found = false;
+	FILE *f;
+
+	if (stat(path, &st))
+		return false;
+	snprintf(uevent, sizeof(uevent), "/sys/dev/block/%u:%u/uevent",
+		 major(st.st_dev), minor(st.st_dev));
+	f = fopen(uevent, "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "DEVNAME=", 8)) {
+			snprintf(out, size, "/dev/%.*s", (int)strcspn(line + 8, "\n"),
+				 line + 8);
+			found = true;
+		}
+	}
+	if (f)
+		fclose(f);
+	return found;
 }

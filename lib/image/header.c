@@ -1,40 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* The image header (doc/image-format.md): encoding and strict decoding. */
+/* The image header (doc/image-format.md): encoding and strict decoding;
+ * and the trailer's encoding, which the reader compares with. */
 #include <errno.h>
 #include <string.h>
 
 #include "image/image.h"
 #include "common/le.h"
-
-#define H_MAGIC		0x000
-#define H_VERSION	0x008
-#define H_LEN		0x00c
-#define H_FLAGS		0x010
-#define H_RESERVED1	0x014
-#define H_UUID		0x018
-#define H_CREATED	0x028
-#define H_PAGE_SIZE	0x030
-#define H_COMPRESSOR	0x034
-#define H_LEVEL		0x036
-#define H_CHECKSUM_ALG	0x038
-#define H_RESERVED2	0x03c
-#define H_REENTRY	0x040
-#define H_PAGES_RAM	0x048
-#define H_PAGES_SAVED	0x050
-#define H_PAGES_ZERO	0x058
-#define H_PAGES_FREE	0x060
-#define H_NBLOCKS	0x068
-#define H_TRAILER	0x070
-#define H_OSRELEASE	0x078
-#define H_BUILD_ID	0x0b8
-#define H_NRAM		0x0f8
-#define H_NEXCLUDED	0x0fc
-#define H_NOTE_LEN	0x100
-#define H_RESERVED3	0x104
-#define H_NOTE_SUM	0x108
-#define H_PAGE_OFFSET	0x110
-#define H_RESERVED4	0x118
-#define H_MAPS		0x120
 
 #define MAGIC "KJUMPIMG"
 #define KNOWN_FLAGS (KJ_IMAGE_FLAG_COMPLETE | KJ_IMAGE_FLAG_CONSUMED | \
@@ -86,7 +57,7 @@ static void put_ranges(uint8_t *p, const struct kj_range *r, uint32_t n)
 
 static uint32_t header_len(uint32_t nram, uint32_t nexcluded)
 {
-	return H_MAPS + 16 * (nram + nexcluded) + 8;
+	return KJ_HDR_MAPS + 16 * (nram + nexcluded) + 8;
 }
 
 int kj_image_header_encode(const struct kj_image_header *h, uint8_t *buf)
@@ -98,34 +69,41 @@ int kj_image_header_encode(const struct kj_image_header *h, uint8_t *buf)
 	    h->note_len > KJ_IMAGE_NOTE_MAX)
 		return -E2BIG;
 	len = header_len(h->nram, h->nexcluded);
-	memcpy(buf + H_MAGIC, MAGIC, 8);
-	put_le32(buf + H_VERSION, KJ_IMAGE_VERSION);
-	put_le32(buf + H_LEN, len);
-	put_le32(buf + H_FLAGS, h->flags);
-	memcpy(buf + H_UUID, h->uuid, 16);
-	put_le64(buf + H_CREATED, h->created);
-	put_le32(buf + H_PAGE_SIZE, KJ_PAGE_SIZE);
-	put_le16(buf + H_COMPRESSOR, h->compressor);
-	put_le16(buf + H_LEVEL, h->level);
-	put_le32(buf + H_CHECKSUM_ALG, KJ_CHECKSUM_XXH64);
-	put_le64(buf + H_REENTRY, h->reentry);
-	put_le64(buf + H_PAGES_RAM, h->pages_ram);
-	put_le64(buf + H_PAGES_SAVED, h->pages_saved);
-	put_le64(buf + H_PAGES_ZERO, h->pages_zero);
-	put_le64(buf + H_PAGES_FREE, h->pages_free);
-	put_le64(buf + H_NBLOCKS, h->nblocks);
-	put_le64(buf + H_TRAILER, h->trailer_offset);
-	put_str(buf + H_OSRELEASE, h->osrelease, 64);
-	put_str(buf + H_BUILD_ID, h->build_id, 64);
-	put_le32(buf + H_NRAM, h->nram);
-	put_le32(buf + H_NEXCLUDED, h->nexcluded);
-	put_le32(buf + H_NOTE_LEN, h->note_len);
-	put_le64(buf + H_NOTE_SUM, kj_checksum(h->note, h->note_len));
-	put_le64(buf + H_PAGE_OFFSET, h->page_offset);
-	put_ranges(buf + H_MAPS, h->ram, h->nram);
-	put_ranges(buf + H_MAPS + 16 * h->nram, h->excluded, h->nexcluded);
-	put_le64(buf + len - 8, kj_checksum(buf, len - 8));
+	memcpy(buf + KJ_HDR_MAGIC, MAGIC, 8);
+	put_le32(buf + KJ_HDR_VERSION, KJ_IMAGE_VERSION);
+	put_le32(buf + KJ_HDR_LEN, len);
+	put_le32(buf + KJ_HDR_FLAGS, h->flags);
+	memcpy(buf + KJ_HDR_UUID, h->uuid, 16);
+	put_le64(buf + KJ_HDR_CREATED, h->created);
+	put_le32(buf + KJ_HDR_PAGE_SIZE, KJ_PAGE_SIZE);
+	put_le16(buf + KJ_HDR_COMPRESSOR, h->compressor);
+	put_le16(buf + KJ_HDR_LEVEL, h->level);
+	put_le32(buf + KJ_HDR_CHECKSUM_ALG, KJ_CHECKSUM_XXH64);
+	put_le64(buf + KJ_HDR_REENTRY, h->reentry);
+	put_le64(buf + KJ_HDR_PAGES_RAM, h->pages_ram);
+	put_le64(buf + KJ_HDR_PAGES_SAVED, h->pages_saved);
+	put_le64(buf + KJ_HDR_PAGES_ZERO, h->pages_zero);
+	put_le64(buf + KJ_HDR_PAGES_FREE, h->pages_free);
+	put_le64(buf + KJ_HDR_NBLOCKS, h->nblocks);
+	put_le64(buf + KJ_HDR_TRAILER, h->trailer_offset);
+	put_str(buf + KJ_HDR_OSRELEASE, h->osrelease, 64);
+	put_str(buf + KJ_HDR_BUILD_ID, h->build_id, 64);
+	put_le32(buf + KJ_HDR_NRAM, h->nram);
+	put_le32(buf + KJ_HDR_NEXCLUDED, h->nexcluded);
+	put_le32(buf + KJ_HDR_NOTE_LEN, h->note_len);
+	put_le64(buf + KJ_HDR_NOTE_SUM, kj_checksum(h->note, h->note_len));
+	put_le64(buf + KJ_HDR_PAGE_OFFSET, h->page_offset);
+	put_ranges(buf + KJ_HDR_MAPS, h->ram, h->nram);
+	put_ranges(buf + KJ_HDR_MAPS + 16 * h->nram, h->excluded, h->nexcluded);
+	kj_image_header_seal(buf);
 	return 0;
+}
+
+void kj_image_header_seal(uint8_t *buf)
+{
+	uint32_t len = get_le32(buf + KJ_HDR_LEN);
+
+	put_le64(buf + len - 8, kj_checksum(buf, len - 8));
 }
 
 static enum kj_image_fault check_frame(const uint8_t *buf, size_t len)
@@ -134,19 +112,19 @@ static enum kj_image_fault check_frame(const uint8_t *buf, size_t len)
 
 	if (len < KJ_IMAGE_HEADER_SIZE)
 		return KJ_IMG_TRUNCATED;
-	if (memcmp(buf + H_MAGIC, MAGIC, 8))
+	if (memcmp(buf + KJ_HDR_MAGIC, MAGIC, 8))
 		return KJ_IMG_BAD_MAGIC;
-	if (get_le32(buf + H_VERSION) != KJ_IMAGE_VERSION)
+	if (get_le32(buf + KJ_HDR_VERSION) != KJ_IMAGE_VERSION)
 		return KJ_IMG_BAD_VERSION;
-	hlen = get_le32(buf + H_LEN);
-	if (hlen < H_MAPS + 8 || hlen > KJ_IMAGE_HEADER_SIZE)
+	hlen = get_le32(buf + KJ_HDR_LEN);
+	if (hlen < KJ_HDR_MAPS + 8 || hlen > KJ_IMAGE_HEADER_SIZE)
 		return KJ_IMG_BAD_HEADER_LEN;
 	if (get_le64(buf + hlen - 8) != kj_checksum(buf, hlen - 8))
 		return KJ_IMG_BAD_HEADER_CHECKSUM;
-	if (get_le32(buf + H_FLAGS) & ~KNOWN_FLAGS)
+	if (get_le32(buf + KJ_HDR_FLAGS) & ~KNOWN_FLAGS)
 		return KJ_IMG_BAD_FLAGS;
-	if (get_le32(buf + H_RESERVED1) || get_le32(buf + H_RESERVED2) ||
-	    get_le32(buf + H_RESERVED3) || get_le64(buf + H_RESERVED4))
+	if (get_le32(buf + KJ_HDR_RESERVED1) || get_le32(buf + KJ_HDR_RESERVED2) ||
+	    get_le32(buf + KJ_HDR_RESERVED3) || get_le64(buf + KJ_HDR_RESERVED4))
 		return KJ_IMG_BAD_RESERVED;
 	for (uint32_t i = hlen; i < KJ_IMAGE_HEADER_SIZE; i++)
 		if (buf[i])
@@ -172,10 +150,10 @@ static bool ranges_ok(const struct kj_range *r, uint32_t n)
 static enum kj_image_fault get_maps(const uint8_t *buf,
 				    struct kj_image_header *h)
 {
-	uint32_t hlen = get_le32(buf + H_LEN);
+	uint32_t hlen = get_le32(buf + KJ_HDR_LEN);
 
-	h->nram = get_le32(buf + H_NRAM);
-	h->nexcluded = get_le32(buf + H_NEXCLUDED);
+	h->nram = get_le32(buf + KJ_HDR_NRAM);
+	h->nexcluded = get_le32(buf + KJ_HDR_NEXCLUDED);
 	if (h->nram > KJ_IMAGE_MAP_MAX || h->nexcluded > KJ_IMAGE_MAP_MAX ||
 	    header_len(h->nram, h->nexcluded) != hlen)
 		return KJ_IMG_BAD_MAP;
@@ -183,8 +161,8 @@ static enum kj_image_fault get_maps(const uint8_t *buf,
 		struct kj_range *r = i < h->nram ? &h->ram[i]
 						 : &h->excluded[i - h->nram];
 
-		r->start = get_le64(buf + H_MAPS + i * 16);
-		r->end = get_le64(buf + H_MAPS + i * 16 + 8);
+		r->start = get_le64(buf + KJ_HDR_MAPS + i * 16);
+		r->end = get_le64(buf + KJ_HDR_MAPS + i * 16 + 8);
 	}
 	if (!ranges_ok(h->ram, h->nram) || !ranges_ok(h->excluded, h->nexcluded))
 		return KJ_IMG_BAD_MAP;
@@ -194,27 +172,27 @@ static enum kj_image_fault get_maps(const uint8_t *buf,
 static enum kj_image_fault get_fields(const uint8_t *buf,
 				      struct kj_image_header *h)
 {
-	h->flags = get_le32(buf + H_FLAGS);
-	memcpy(h->uuid, buf + H_UUID, 16);
-	h->created = get_le64(buf + H_CREATED);
-	h->compressor = get_le16(buf + H_COMPRESSOR);
-	h->level = get_le16(buf + H_LEVEL);
-	h->reentry = get_le64(buf + H_REENTRY);
-	h->pages_ram = get_le64(buf + H_PAGES_RAM);
-	h->pages_saved = get_le64(buf + H_PAGES_SAVED);
-	h->pages_zero = get_le64(buf + H_PAGES_ZERO);
-	h->pages_free = get_le64(buf + H_PAGES_FREE);
-	h->nblocks = get_le64(buf + H_NBLOCKS);
-	h->trailer_offset = get_le64(buf + H_TRAILER);
-	get_str(h->osrelease, buf + H_OSRELEASE, 64);
-	get_str(h->build_id, buf + H_BUILD_ID, 64);
-	h->note_len = get_le32(buf + H_NOTE_LEN);
-	h->note_checksum = get_le64(buf + H_NOTE_SUM);
-	h->page_offset = get_le64(buf + H_PAGE_OFFSET);
+	h->flags = get_le32(buf + KJ_HDR_FLAGS);
+	memcpy(h->uuid, buf + KJ_HDR_UUID, 16);
+	h->created = get_le64(buf + KJ_HDR_CREATED);
+	h->compressor = get_le16(buf + KJ_HDR_COMPRESSOR);
+	h->level = get_le16(buf + KJ_HDR_LEVEL);
+	h->reentry = get_le64(buf + KJ_HDR_REENTRY);
+	h->pages_ram = get_le64(buf + KJ_HDR_PAGES_RAM);
+	h->pages_saved = get_le64(buf + KJ_HDR_PAGES_SAVED);
+	h->pages_zero = get_le64(buf + KJ_HDR_PAGES_ZERO);
+	h->pages_free = get_le64(buf + KJ_HDR_PAGES_FREE);
+	h->nblocks = get_le64(buf + KJ_HDR_NBLOCKS);
+	h->trailer_offset = get_le64(buf + KJ_HDR_TRAILER);
+	get_str(h->osrelease, buf + KJ_HDR_OSRELEASE, 64);
+	get_str(h->build_id, buf + KJ_HDR_BUILD_ID, 64);
+	h->note_len = get_le32(buf + KJ_HDR_NOTE_LEN);
+	h->note_checksum = get_le64(buf + KJ_HDR_NOTE_SUM);
+	h->page_offset = get_le64(buf + KJ_HDR_PAGE_OFFSET);
 	if (h->note_len > KJ_IMAGE_NOTE_MAX)
 		return KJ_IMG_BAD_NOTE;
-	if (get_le32(buf + H_PAGE_SIZE) != KJ_PAGE_SIZE ||
-	    get_le32(buf + H_CHECKSUM_ALG) != KJ_CHECKSUM_XXH64 ||
+	if (get_le32(buf + KJ_HDR_PAGE_SIZE) != KJ_PAGE_SIZE ||
+	    get_le32(buf + KJ_HDR_CHECKSUM_ALG) != KJ_CHECKSUM_XXH64 ||
 	    h->compressor > KJ_COMPRESS_ZSTD ||
 	    h->trailer_offset % KJ_IMAGE_ALIGN ||
 	    ((h->flags & KJ_IMAGE_FLAG_COMPLETE) &&
@@ -236,6 +214,18 @@ int kj_image_header_decode(const uint8_t *buf, size_t len,
 	err->block = -1;
 	err->offset = 0;
 	return f == KJ_IMG_OK ? 0 : -EBADMSG;
+}
+
+void kj_trailer_encode(uint8_t *t, uint64_t nblocks, uint64_t saved,
+		       uint64_t zero, const uint8_t *sums)
+{
+	memcpy(t, KJ_TRAILER_MAGIC, 8);
+	put_le64(t + KJ_TRAILER_NBLOCKS, nblocks);
+	put_le64(t + KJ_TRAILER_SAVED, saved);
+	put_le64(t + KJ_TRAILER_ZERO, zero);
+	put_le64(t + KJ_TRAILER_BLOCKS_SUM,
+		 kj_checksum(sums, nblocks * KJ_SUM_SIZE));
+	put_le64(t + KJ_TRAILER_CHECKSUM, kj_checksum(t, KJ_TRAILER_CHECKSUM));
 }
 
 uint64_t kj_image_data_offset(const struct kj_image_header *h)

@@ -4,6 +4,7 @@
 #define KJ_IMAGE_H
 
 #include "common/internal.h"
+#include "kjump_format.h"
 
 /* A file or device, seen through an extent map if ext is not NULL. */
 struct kj_target {
@@ -19,6 +20,58 @@ int kj_target_pwrite(const struct kj_target *t, const void *buf, size_t len,
 #define KJ_CHECKSUM_XXH64 2
 #define KJ_IMAGE_ALIGN 4096u
 
+/* The header's fields (doc/image-format.md); its checksum is the 8 bytes
+ * at header_len - 8. */
+#define KJ_HDR_MAGIC		0x000
+#define KJ_HDR_VERSION		0x008
+#define KJ_HDR_LEN		0x00c
+#define KJ_HDR_FLAGS		0x010
+#define KJ_HDR_RESERVED1	0x014
+#define KJ_HDR_UUID		0x018
+#define KJ_HDR_CREATED		0x028
+#define KJ_HDR_PAGE_SIZE	0x030
+#define KJ_HDR_COMPRESSOR	0x034
+#define KJ_HDR_LEVEL		0x036
+#define KJ_HDR_CHECKSUM_ALG	0x038
+#define KJ_HDR_RESERVED2	0x03c
+#define KJ_HDR_REENTRY		0x040
+#define KJ_HDR_PAGES_RAM	0x048
+#define KJ_HDR_PAGES_SAVED	0x050
+#define KJ_HDR_PAGES_ZERO	0x058
+#define KJ_HDR_PAGES_FREE	0x060
+#define KJ_HDR_NBLOCKS		0x068
+#define KJ_HDR_TRAILER		0x070
+#define KJ_HDR_OSRELEASE	0x078
+#define KJ_HDR_BUILD_ID		0x0b8
+#define KJ_HDR_NRAM		0x0f8
+#define KJ_HDR_NEXCLUDED	0x0fc
+#define KJ_HDR_NOTE_LEN		0x100
+#define KJ_HDR_RESERVED3	0x104
+#define KJ_HDR_NOTE_SUM		0x108
+#define KJ_HDR_PAGE_OFFSET	0x110
+#define KJ_HDR_RESERVED4	0x118
+#define KJ_HDR_MAPS		0x120
+
+/* After a change to the header in buf: its checksum again. */
+void kj_image_header_seal(uint8_t *buf);
+
+/* The trailer (doc/image-format.md): what the blocks add up to. */
+#define KJ_TRAILER_MAGIC	"KJTRAIL1"
+#define KJ_TRAILER_NBLOCKS	0x08
+#define KJ_TRAILER_SAVED	0x10
+#define KJ_TRAILER_ZERO		0x18
+#define KJ_TRAILER_BLOCKS_SUM	0x20
+#define KJ_TRAILER_CHECKSUM	0x28
+#define KJ_TRAILER_LEN		0x30	/* the rest, to 4096, is zero */
+/* The blocks checksum covers the blocks' checksums in order, each as
+ * this many little-endian bytes. */
+#define KJ_SUM_SIZE		8
+
+/* The trailer's first KJ_TRAILER_LEN bytes, for nblocks blocks with
+ * checksums sums. The writer writes them; the reader compares. */
+void kj_trailer_encode(uint8_t *t, uint64_t nblocks, uint64_t saved,
+		       uint64_t zero, const uint8_t *sums);
+
 uint64_t kj_checksum(const void *buf, size_t len);
 uint64_t kj_checksum2(const void *a, size_t alen, const void *b, size_t blen);
 
@@ -30,7 +83,7 @@ size_t kj_compress_bound(enum kj_compressor c, size_t len);
 int kj_decompress(enum kj_compressor c, const void *src, size_t len,
 		  void *out, size_t out_len);
 
-/* Parts of kj_block_decode, for the walker (lib/imgwalk.c). */
+/* Parts of kj_block_decode, for the walker (walk.c). */
 enum kj_image_fault kj_block_check(const uint8_t *buf, const struct kj_block_head *h);
 /* The run table into *runs (caller frees); -EBADMSG if it is bad. */
 int kj_block_runs(const uint8_t *buf, const struct kj_block_head *h,
@@ -66,5 +119,59 @@ int kj_walk_check_runs(const struct kj_image_header *h, struct kj_walk_state *w,
 		       const struct kj_run *runs, uint32_t n);
 int kj_walk_check_trailer(struct kj_image *img, struct kj_walk_state *w,
 			  struct kj_image_error *err);
+
+int kj_extents_map(const struct kj_extents *x, uint64_t off, uint64_t *dev,
+		   uint64_t *avail);
+
+enum kj_walk_mode {
+	KJ_WALK_VERIFY,		/* everything kj_image_verify checks */
+	KJ_WALK_RUNS,		/* heads and run tables only: the image's shape
+				 * and where its pages go; fn sees no data */
+	KJ_WALK_TRUSTED,	/* data decoded, checksums not checked again:
+				 * for an image verified just before */
+};
+
+struct kj_walk_opts {
+	enum kj_walk_mode mode;
+	kj_block_fn fn;			/* may be NULL */
+	void *ctx;
+	/* fn runs in the worker threads, several at once, in any order; after
+	 * a failure it may have seen blocks past the failing one. */
+	bool any_order;
+	bool aligned;			/* b->data 4096-aligned (O_DIRECT) */
+	unsigned threads;		/* 0: one per online CPU */
+};
+
+/* Walks the blocks, reading in order in the calling thread and checking
+ * and decoding in worker threads; the trailer and counts are checked in
+ * every mode. Returns as kj_image_verify, which is mode VERIFY in order. */
+int kj_image_walk(struct kj_image *img, const struct kj_walk_opts *o,
+		  struct kj_image_error *err);
+
+struct kj_image_writer;
+
+/* Starts an image at path (a block device, or a file it creates). Writes a
+ * header without the complete flag first. h->flags and the counts are
+ * filled in by kj_image_writer_finish(). */
+int kj_image_writer_open(const char *path, const struct kj_image_header *h,
+			 struct kj_image_writer **w);
+/* The same, into a file's extents on device path; capacity is theirs. */
+int kj_image_writer_open_extents(const char *path, const struct kj_extents *ext,
+				 const struct kj_image_header *h,
+				 struct kj_image_writer **w);
+/* Appends one encoded block (from kj_block_encode()). */
+int kj_image_writer_append(struct kj_image_writer *w, const uint8_t *buf,
+			   size_t len, uint64_t checksum, uint32_t data_pages,
+			   uint32_t zero_pages);
+/* Writes the trailer, syncs, then writes the header with the complete flag
+ * and the page counts, and syncs again. pages_free is the caller's count. */
+int kj_image_writer_finish(struct kj_image_writer *w, uint64_t pages_free);
+/* Closes; without a finish the image stays incomplete. */
+void kj_image_writer_close(struct kj_image_writer *w);
+uint64_t kj_image_writer_bytes(const struct kj_image_writer *w);
+
+/* Sets a flag (KJ_IMAGE_FLAG_CONSUMED or _ATTEMPTED) in the image's
+ * header (rewrites it), and syncs. */
+int kj_image_mark(const char *path, const struct kj_extents *ext, uint32_t flag);
 
 #endif

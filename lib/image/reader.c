@@ -7,14 +7,6 @@
 #include <unistd.h>
 
 #include "image/image.h"
-#include "common/le.h"
-
-#define T_MAGIC		"KJTRAIL1"
-#define T_NBLOCKS	0x08
-#define T_SAVED		0x10
-#define T_ZERO		0x18
-#define T_BLOCKS_SUM	0x20
-#define T_CHECKSUM	0x28
 
 int kj_image_fail(struct kj_image_error *err, enum kj_image_fault f,
 		  int64_t block, uint64_t offset)
@@ -148,19 +140,18 @@ int kj_walk_check_runs(const struct kj_image_header *h, struct kj_walk_state *w,
 int kj_walk_check_trailer(struct kj_image *img, struct kj_walk_state *w,
 			  struct kj_image_error *err)
 {
-	uint8_t t[T_CHECKSUM + 8];
+	uint8_t t[KJ_TRAILER_LEN], want[KJ_TRAILER_LEN];
 	const struct kj_image_header *h = &img->h;
 
 	if (w->offset != h->trailer_offset)
 		return kj_image_fail(err, KJ_IMG_BAD_COUNTS, -1, w->offset);
 	if (kj_target_pread(&img->t, t, sizeof(t), w->offset))
 		return kj_image_fail(err, KJ_IMG_TRUNCATED, -1, w->offset);
-	if (memcmp(t, T_MAGIC, 8) ||
-	    get_le64(t + T_CHECKSUM) != kj_checksum(t, T_CHECKSUM) ||
-	    get_le64(t + T_NBLOCKS) != h->nblocks ||
-	    get_le64(t + T_SAVED) != h->pages_saved ||
-	    get_le64(t + T_ZERO) != h->pages_zero ||
-	    get_le64(t + T_BLOCKS_SUM) != kj_checksum(w->sums, h->nblocks * 8))
+	/* The header's counts and the blocks' checksums as read make the
+	 * trailer a good image has, byte for byte. */
+	kj_trailer_encode(want, h->nblocks, h->pages_saved, h->pages_zero,
+			  w->sums);
+	if (memcmp(t, want, sizeof(t)))
 		return kj_image_fail(err, KJ_IMG_BAD_TRAILER, -1, w->offset);
 	if (w->saved != h->pages_saved || w->zero != h->pages_zero)
 		return kj_image_fail(err, KJ_IMG_BAD_COUNTS, -1, w->offset);

@@ -17,6 +17,9 @@
 #include "image/image.h"
 #include "common/le.h"
 
+/* Workers at most, however many CPUs there are. */
+#define THREADS_MAX 16
+
 enum { SLOT_FREE, SLOT_FILLED, SLOT_WORKING, SLOT_DONE };
 
 struct wslot {
@@ -124,7 +127,7 @@ static int fill_slot(struct walker *wk, struct wslot *sl, uint64_t seq)
 	r = read_block(wk, sl);
 	if (r)
 		return r;
-	put_le64(wk->ws.sums + seq * 8, sl->bh.checksum);
+	put_le64(wk->ws.sums + seq * KJ_SUM_SIZE, sl->bh.checksum);
 	wk->ws.offset += sl->bh.block_len;
 	r = kj_block_runs(sl->buf, &sl->bh, &sl->runs);
 	if (r == -ENOMEM)
@@ -282,12 +285,12 @@ static unsigned thread_count(const struct kj_walk_opts *o)
 {
 	long n = o->threads ? (long)o->threads : sysconf(_SC_NPROCESSORS_ONLN);
 
-	return n < 1 ? 1 : n > 16 ? 16 : (unsigned)n;
+	return n < 1 ? 1 : n > THREADS_MAX ? THREADS_MAX : (unsigned)n;
 }
 
 static int run(struct walker *wk, unsigned threads, struct kj_image_error *err)
 {
-	pthread_t t[16];
+	pthread_t t[THREADS_MAX];
 	unsigned started = 0;
 	int r = 0;
 
@@ -321,7 +324,7 @@ int kj_image_walk(struct kj_image *img, const struct kj_walk_opts *o,
 	if (h->nblocks > h->trailer_offset / KJ_IMAGE_ALIGN)
 		return kj_image_fail(err, KJ_IMG_BAD_COUNTS, -1, 0);
 	wk.ws.offset = kj_image_data_offset(h);
-	wk.ws.sums = malloc(h->nblocks * 8 + 8);
+	wk.ws.sums = malloc((h->nblocks + 1) * KJ_SUM_SIZE);
 	wk.slots = calloc(wk.n, sizeof(*wk.slots));
 	r = wk.ws.sums && wk.slots ? 0 : -ENOMEM;
 	pthread_mutex_init(&wk.mu, NULL);

@@ -20,7 +20,7 @@ struct kj_image_writer {
 	struct kj_target t;
 	uint64_t capacity;		/* 0: a file, which grows */
 	uint64_t offset;
-	struct kj_image_header h;
+	struct kj_image_header h;	/* nblocks counts the blocks appended */
 	uint64_t saved, zero;
 	uint8_t *sums;
 	size_t sums_cap;
@@ -103,12 +103,6 @@ static int write_header(struct kj_image_writer *w)
 	return err;
 }
 
-int kj_image_writer_open(const char *path, const struct kj_image_header *h,
-			 struct kj_image_writer **out)
-{
-	return kj_image_writer_open_extents(path, NULL, h, out);
-}
-
 int kj_image_writer_open_extents(const char *path, const struct kj_extents *ext,
 				 const struct kj_image_header *h,
 				 struct kj_image_writer **out)
@@ -125,6 +119,8 @@ int kj_image_writer_open_extents(const char *path, const struct kj_extents *ext,
 		free(w);
 		return err;
 	}
+	/* No flags, no counts: until finish() fills them in, the image on
+	 * the target is incomplete. */
 	w->h = *h;
 	w->h.flags = 0;
 	w->h.pages_saved = w->h.pages_zero = w->h.pages_free = w->h.pages_ram = 0;
@@ -132,7 +128,6 @@ int kj_image_writer_open_extents(const char *path, const struct kj_extents *ext,
 	w->offset = kj_image_data_offset(h);
 	err = w->capacity && w->capacity < w->offset + KJ_IMAGE_ALIGN ? -ENOSPC
 								     : write_header(w);
-	w->h = *h;
 	if (!err)
 		err = write_note(w);
 	if (err) {
@@ -145,7 +140,7 @@ int kj_image_writer_open_extents(const char *path, const struct kj_extents *ext,
 
 static int keep_sum(struct kj_image_writer *w, uint64_t sum)
 {
-	size_t need = (w->h.nblocks + 1) * 8;
+	size_t need = (w->h.nblocks + 1) * KJ_SUM_SIZE;
 
 	if (need > w->sums_cap) {
 		size_t cap = w->sums_cap ? w->sums_cap * 2 : 4096;
@@ -156,7 +151,7 @@ static int keep_sum(struct kj_image_writer *w, uint64_t sum)
 		w->sums = p;
 		w->sums_cap = cap;
 	}
-	put_le64(w->sums + w->h.nblocks * 8, sum);
+	put_le64(w->sums + w->h.nblocks * KJ_SUM_SIZE, sum);
 	return 0;
 }
 
@@ -188,12 +183,7 @@ static int write_trailer(struct kj_image_writer *w)
 	if (posix_memalign((void **)&t, KJ_IMAGE_ALIGN, KJ_IMAGE_ALIGN))
 		return -ENOMEM;
 	memset(t, 0, KJ_IMAGE_ALIGN);
-	memcpy(t, "KJTRAIL1", 8);
-	put_le64(t + 0x08, w->h.nblocks);
-	put_le64(t + 0x10, w->saved);
-	put_le64(t + 0x18, w->zero);
-	put_le64(t + 0x20, kj_checksum(w->sums, w->h.nblocks * 8));
-	put_le64(t + 0x28, kj_checksum(t, 0x28));
+	kj_trailer_encode(t, w->h.nblocks, w->saved, w->zero, w->sums);
 	err = write_aligned(w, t, KJ_IMAGE_ALIGN, w->offset);
 	free(t);
 	return err;
@@ -262,10 +252,8 @@ int kj_image_mark(const char *path, const struct kj_extents *ext, uint32_t flag)
 	if (!err)
 		err = kj_image_header_decode(buf, KJ_IMAGE_HEADER_SIZE, h, &e);
 	if (!err) {
-		uint32_t len = get_le32(buf + 0x0c);
-
-		put_le32(buf + 0x10, h->flags | flag);
-		put_le64(buf + len - 8, kj_checksum(buf, len - 8));
+		put_le32(buf + KJ_HDR_FLAGS, h->flags | flag);
+		kj_image_header_seal(buf);
 		err = kj_target_pwrite(&w.t, buf, KJ_IMAGE_HEADER_SIZE, 0);
 	}
 	if (!err && fsync(w.t.fd))

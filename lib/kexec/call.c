@@ -2,7 +2,7 @@
 /* Calls into a flat binary in physical mode, and back. */
 #include <errno.h>
 
-#include "common/internal.h"
+#include "kexec/kexec.h"
 
 int kj_call_place(const struct kj_iomem *iomem, uint64_t size,
 		  const uint64_t *at, uint64_t *addr)
@@ -42,7 +42,7 @@ int kj_call(const void *code, size_t size, uint64_t addr)
 	err = kj_kexec_load_jump(addr, &seg, 1);
 	if (err)
 		return err;
-	kj_debug("loaded %zu bytes at 0x%llx, jumping\n", size,
+	kj_debug("loaded %zu bytes at 0x%llx, jumping", size,
 		 (unsigned long long)addr);
 	err = kj_kexec_jump();
 	/* The callee returned: the kernel now takes whatever was on its stack

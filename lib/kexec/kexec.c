@@ -92,7 +92,7 @@ int kj_kexec_check(enum kj_kexec_denial *why)
 			*why = KJ_KEXEC_REFUSED;
 		return 0;
 	default:
-		kj_debug("kexec_load probe: unexpected error %d\n", err);
+		kj_debug("kexec_load probe: unexpected error %d", err);
 		return err;
 	}
 }

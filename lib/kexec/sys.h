@@ -3,7 +3,7 @@
 #ifndef KJ_SYS_H
 #define KJ_SYS_H
 
-#include "common/internal.h"
+#include "kexec/kexec.h"
 
 int kj_sys_kexec_load(uint64_t entry, const struct kj_segment *segs,
 		      size_t nr, unsigned long flags);

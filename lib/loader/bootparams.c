@@ -9,7 +9,6 @@
 #include "common/le.h"
 #include "loader/loader.h"
 
-#define BP_ACPI_RSDP_ADDR	0x070
 #define BP_EXT_RAMDISK_IMAGE	0x0c0
 #define BP_EXT_RAMDISK_SIZE	0x0c4
 #define BP_EXT_CMD_LINE_PTR	0x0c8
@@ -56,6 +55,6 @@ void kj_boot_params_build(uint8_t *bp, const void *image,
 	put_le32(bp + BP_EXT_RAMDISK_SIZE, (uint32_t)(s->initrd_size >> 32));
 	put_le32(bp + BP_CMD_LINE_PTR, (uint32_t)s->cmdline);
 	put_le32(bp + BP_EXT_CMD_LINE_PTR, (uint32_t)(s->cmdline >> 32));
-	put_le64(bp + BP_ACPI_RSDP_ADDR, s->rsdp);
+	put_le64(bp + KJ_BP_ACPI_RSDP_ADDR, s->rsdp);
 	put_e820(bp, s->e820, s->ne820);
 }

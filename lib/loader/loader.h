@@ -6,6 +6,8 @@
 #include <stdlib.h>
 
 #include "common/internal.h"
+#include "core/core.h"
+#include "kexec/kexec.h"
 #include "machine/machine.h"
 
 #define KJ_BOOT_PARAMS_SIZE 4096
@@ -43,5 +45,53 @@ void kj_boot_params_build(uint8_t *bp, const void *image,
  * overlapping, at most half of total_ram. */
 int kj_plan_check(const struct kj_load_plan *plan, const struct kj_range *allowed,
 		  size_t nallowed, uint64_t total_ram);
+
+/*
+ * Parses a bzImage's setup header. Errors:
+ *   -ENOEXEC          not a bzImage (no boot flag or "HdrS")
+ *   -EPROTONOSUPPORT  boot protocol older than 2.12; bz->version is set
+ *   -EPROTOTYPE       no 64-bit entry point, or not relocatable
+ *   -EBADMSG          damaged or truncated
+ */
+int kj_bzimage_parse(const void *buf, size_t len, struct kj_bzimage *bz);
+
+struct kj_load_input {
+	const void *kernel;
+	size_t kernel_size;
+	const void *initrd;
+	size_t initrd_size;
+	const char *append;		/* the user's part of B's command line */
+	const struct kj_system *sys;
+	/* Load R, to restore: the caller's RAM (all but the region and low
+	 * memory) becomes legacy persistent memory (e820 type 12, /dev/pmemN)
+	 * instead of /proc/vmcore; no ELF core headers. */
+	bool restore;
+};
+
+/*
+ * Plans a load of kernel B confined to the region and the low memory it
+ * may use. Builds B's boot_params, command line, ELF core headers and
+ * purgatory. Errors, beyond kj_bzimage_parse()'s:
+ *   -ENOENT        no crashkernel= region
+ *   -ENOSPC        the region is too small; plan->region_needed says how big
+ *   -ERANGE        the region lies where the kernel or initrd cannot go
+ *   -ENAMETOOLONG  the command line is longer than the kernel takes
+ *   -E2BIG         more than 16 segments, or more than 128 e820 entries
+ *   -EFBIG         more than half of RAM (the kernel refuses such loads)
+ *   -EXDEV         a segment outside the region and low memory (a bug)
+ * On error plan is still valid to read and must be released.
+ */
+int kj_load_plan(const struct kj_load_input *in, struct kj_load_plan *plan);
+
+/* Loads the plan: with KEXEC_PRESERVE_CONTEXT for B, plain for R. */
+int kj_load_plan_load(const struct kj_load_plan *plan);
+
+/*
+ * The arguments of a kernel command line that B and R inherit: console=
+ * and those that say how to drive the machine (pci=, acpi=, iommu=, tsc=
+ * and the like), space-separated into out. From the first argument that
+ * does not fit on, none is copied. Returns the length written.
+ */
+size_t kj_cmdline_inherit(const char *cmdline, char *out, size_t size);
 
 #endif

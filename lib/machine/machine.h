@@ -9,8 +9,19 @@
 /* Physical memory below this is "low": the real-mode trampoline lives there. */
 #define KJ_LOW_MEM_END 0x100000ull
 
+/* boot_params' acpi_rsdp_addr: read from the running kernel's, written
+ * into a loaded kernel's. */
+#define KJ_BP_ACPI_RSDP_ADDR 0x070
+
 /* The firmware's map: /sys/firmware/memmap, else /proc/iomem's top level. */
 int kj_fw_memmap_read(const struct kj_iomem *iomem,
 		      struct kj_e820_entry **out, size_t *n);
+/* The same, with dir in place of /sys/firmware/memmap (for tests). */
+int kj_fw_memmap_read_dir(const char *dir, const struct kj_iomem *iomem,
+			  struct kj_e820_entry **out, size_t *n);
+
+/* The e820 type for a name as /sys/firmware/memmap and /proc/iomem write
+ * it ("System RAM", "ACPI Tables"...), or 0 if it is not an e820 type. */
+uint32_t kj_e820_type(const char *name);
 
 #endif

@@ -5,6 +5,7 @@
  * of /proc/iomem on kernels without CONFIG_FIRMWARE_MEMMAP.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,30 +52,45 @@ static int read_hex_file(const char *path, uint64_t *v)
 	return err;
 }
 
-static int read_fw_entry(unsigned int i, struct kj_e820_entry *e)
+static int read_fw_entry(const char *dir, unsigned int i,
+			 struct kj_e820_entry *e)
 {
-	char path[64], *name;
+	char path[PATH_MAX], *name;
 	size_t len;
 	int err;
 
-	snprintf(path, sizeof(path), FW_MEMMAP "/%u/start", i);
+	snprintf(path, sizeof(path), "%s/%u/start", dir, i);
 	if ((err = read_hex_file(path, &e->range.start)))
 		return err;
-	snprintf(path, sizeof(path), FW_MEMMAP "/%u/end", i);
+	snprintf(path, sizeof(path), "%s/%u/end", dir, i);
 	if ((err = read_hex_file(path, &e->range.end)))
 		return err;
-	snprintf(path, sizeof(path), FW_MEMMAP "/%u/type", i);
+	snprintf(path, sizeof(path), "%s/%u/type", dir, i);
 	if ((err = kj_read_text(path, &name, &len)))
 		return err;
 	name[strcspn(name, "\n")] = '\0';
 	e->type = kj_e820_type(name);
 	if (!e->type)
-		kj_debug("firmware map entry %u: unknown type '%s'\n", i, name);
+		kj_debug("firmware map entry %u: unknown type '%s'", i, name);
 	free(name);
 	return e->range.start > e->range.end ? -EINVAL : 0;
 }
 
-static int read_fw_memmap(struct kj_e820_entry **out, size_t *n)
+/* Keeps entry if its type is known. A map of more entries than
+ * boot_params holds is refused. */
+static int add_entry(struct kj_e820_entry *e, size_t *count,
+		     const struct kj_e820_entry *entry)
+{
+	if (!entry->type)
+		return 0;
+	if (*count == KJ_E820_MAX)
+		return -E2BIG;
+	e[(*count)++] = *entry;
+	return 0;
+}
+
+static int read_fw_memmap(const char *dir, struct kj_e820_entry **out,
+			  size_t *n)
 {
 	struct kj_e820_entry *e = calloc(KJ_E820_MAX, sizeof(*e));
 	size_t count = 0;
@@ -83,13 +99,11 @@ static int read_fw_memmap(struct kj_e820_entry **out, size_t *n)
 	if (!e)
 		return -ENOMEM;
 	for (unsigned int i = 0; !err; i++) {
-		if (count == KJ_E820_MAX) {
-			err = -E2BIG;
-			break;
-		}
-		err = read_fw_entry(i, &e[count]);
-		if (!err && e[count].type)
-			count++;
+		struct kj_e820_entry entry;
+
+		err = read_fw_entry(dir, i, &entry);
+		if (!err)
+			err = add_entry(e, &count, &entry);
 	}
 	if (err == -ENOENT && count)
 		err = 0;
@@ -109,21 +123,21 @@ static int fw_from_iomem(const struct kj_iomem *iomem,
 {
 	struct kj_e820_entry *e = calloc(KJ_E820_MAX, sizeof(*e));
 	size_t count = 0;
+	int err = 0;
 
 	if (!e)
 		return -ENOMEM;
-	for (size_t i = 0; i < kj_iomem_count(iomem); i++) {
+	for (size_t i = 0; !err && i < kj_iomem_count(iomem); i++) {
 		const struct kj_iomem_entry *ie = kj_iomem_get(iomem, i);
-		uint32_t type = kj_e820_type(ie->name);
+		struct kj_e820_entry entry = { ie->range,
+					       kj_e820_type(ie->name) };
 
-		if (ie->depth || !type)
-			continue;
-		if (count == KJ_E820_MAX) {
-			free(e);
-			return -E2BIG;
-		}
-		e[count].range = ie->range;
-		e[count++].type = type;
+		if (!ie->depth)
+			err = add_entry(e, &count, &entry);
+	}
+	if (err) {
+		free(e);
+		return err;
 	}
 	*out = e;
 	*n = count;
@@ -133,11 +147,16 @@ static int fw_from_iomem(const struct kj_iomem *iomem,
 int kj_fw_memmap_read(const struct kj_iomem *iomem,
 		      struct kj_e820_entry **out, size_t *n)
 {
-	int err = read_fw_memmap(out, n);
+	return kj_fw_memmap_read_dir(FW_MEMMAP, iomem, out, n);
+}
+
+int kj_fw_memmap_read_dir(const char *dir, const struct kj_iomem *iomem,
+			  struct kj_e820_entry **out, size_t *n)
+{
+	int err = read_fw_memmap(dir, out, n);
 
 	if (err == -ENOENT) {
-		kj_info("no %s: taking the memory map from /proc/iomem\n",
-			FW_MEMMAP);
+		kj_debug("no %s: taking the memory map from /proc/iomem", dir);
 		err = fw_from_iomem(iomem, out, n);
 	}
 	return err;

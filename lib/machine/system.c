@@ -10,13 +10,13 @@
 #include <unistd.h>
 
 #include "common/le.h"
+#include "core/core.h"
 #include "machine/machine.h"
 
 #define IOMEM_PATH "/proc/iomem"
 #define VMCOREINFO_PATH "/sys/kernel/vmcoreinfo"
 #define BOOT_PARAMS_PATH "/sys/kernel/boot_params/data"
 #define EFI_SYSTAB_PATH "/sys/firmware/efi/systab"
-#define BP_ACPI_RSDP_ADDR 0x070
 
 static int collect_ram(const struct kj_iomem *iomem, struct kj_system *sys)
 {
@@ -76,8 +76,8 @@ static uint64_t read_rsdp(void)
 	uint64_t addr = 0;
 
 	if (!kj_read_text(BOOT_PARAMS_PATH, &bp, &len)) {
-		if (len >= BP_ACPI_RSDP_ADDR + 8)
-			addr = get_le64((uint8_t *)bp + BP_ACPI_RSDP_ADDR);
+		if (len >= KJ_BP_ACPI_RSDP_ADDR + 8)
+			addr = get_le64((uint8_t *)bp + KJ_BP_ACPI_RSDP_ADDR);
 		free(bp);
 	}
 	return addr ? addr : rsdp_from_efi();
@@ -130,7 +130,7 @@ int kj_system_read(struct kj_system *sys)
 		return err;
 	}
 	if (read_vmcoreinfo(sys))
-		kj_warn("cannot read %s: B will have no VMCOREINFO\n",
+		kj_warn("cannot read %s: B will have no VMCOREINFO",
 			VMCOREINFO_PATH);
 	sys->rsdp = read_rsdp();
 	sys->page_offset = read_page_offset();

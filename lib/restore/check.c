@@ -10,7 +10,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "image/image.h"
+#include "restore/restore.h"
 #include "machine/machine.h"
 
 static int same_ram(const struct kj_pmems *p, const struct kj_image_header *h,

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "image/image.h"
+#include "restore/restore.h"
 
 struct kj_pmem {
 	struct kj_range range;
@@ -72,7 +72,7 @@ int kj_pmems_open(struct kj_pmems **out)
 	struct kj_pmems *p = calloc(1, sizeof(*p));
 	DIR *dir = opendir("/sys/block");
 	struct dirent *de;
-	int err = !p || !dir ? -ENOENT : 0;
+	int err = !p ? -ENOMEM : !dir ? -ENOENT : 0;
 
 	while (!err && (de = readdir(dir)))
 		if (!strncmp(de->d_name, "pmem", 4))

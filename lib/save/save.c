@@ -15,8 +15,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "core/core.h"
-#include "image/image.h"
+#include "save/save.h"
 
 #define BLOCK_PAGES	1024		/* 4 MiB of raw data per block */
 #define BLOCK_RUNS	2048
@@ -47,6 +46,7 @@ struct saver {
 	struct kj_image_writer *w;
 	uint64_t pages_done, pages_total;
 	uint64_t saved, zero;		/* pages handed on so far */
+	uint64_t bytes;			/* written so far: the writer thread's */
 	double read_s, wait_s, encode_s, write_s;	/* see kj_save_stats */
 };
 
@@ -114,6 +114,7 @@ static void *writer(void *arg)
 		t = kj_seconds() - t;
 		pthread_mutex_lock(&s->mu);
 		s->write_s += t;
+		s->bytes = kj_image_writer_bytes(s->w);
 		if (err && !s->err)
 			s->err = err;
 		sl->state = SLOT_FREE;
@@ -144,18 +145,22 @@ static struct slot *take_slot(struct saver *s)
 	return sl;
 }
 
+/* The writer thread moves the writer on: its byte count is read here
+ * as the writer thread last left it, under the lock. */
 static void submit(struct saver *s, struct slot *sl)
 {
+	uint64_t bytes;
+
 	s->saved += sl->data_pages;
 	s->zero += sl->zero_pages;
 	pthread_mutex_lock(&s->mu);
 	sl->state = SLOT_FILLED;
 	s->next_fill++;
+	bytes = s->bytes;
 	pthread_cond_broadcast(&s->cv);
 	pthread_mutex_unlock(&s->mu);
 	if (s->o->progress)
-		s->o->progress(s->o->ctx, s->pages_done, s->pages_total,
-			       kj_image_writer_bytes(s->w));
+		s->o->progress(s->o->ctx, s->pages_done, s->pages_total, bytes);
 }
 
 static bool page_is_zero(const uint8_t *p)

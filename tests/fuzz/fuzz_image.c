@@ -6,6 +6,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "flow/flow.h"
 #include "kjump.h"
 
 static int count_pages(void *ctx, const struct kj_block *b)

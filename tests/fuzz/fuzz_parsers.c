@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "flow/flow.h"
 #include "kjump.h"
 #include "core/pgtable.h"
 

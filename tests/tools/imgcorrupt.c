@@ -10,21 +10,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kjump.h"
+#include "flow/flow.h"
 #include "common/le.h"
-
-uint64_t kj_checksum(const void *buf, size_t len);
-uint64_t kj_checksum2(const void *a, size_t alen, const void *b, size_t blen);
+#include "image/image.h"
 
 /* A block is at most 4 MiB of data plus its runs: 8 MiB is room enough. */
 static uint8_t hdr[4096], blk[8 << 20];
-
-static void reseal_header(void)
-{
-	uint32_t len = get_le32(hdr + 0x0c);
-
-	put_le64(hdr + len - 8, kj_checksum(hdr, len - 8));
-}
 
 static void reseal_block(void)
 {
@@ -36,17 +27,17 @@ static void reseal_block(void)
 static int damage(const char *where, uint64_t data)
 {
 	if (!strcmp(where, "magic"))
-		hdr[0] = 'X';
+		hdr[KJ_HDR_MAGIC] = 'X';
 	else if (!strcmp(where, "version"))
-		hdr[8] = 1;	/* version 1, which checksummed with XXH3 */
+		hdr[KJ_HDR_VERSION] = 1;	/* version 1: XXH3 checksums */
 	else if (!strcmp(where, "header-checksum"))
-		hdr[0x78] ^= 1;
+		hdr[KJ_HDR_OSRELEASE] ^= 1;
 	else if (!strcmp(where, "incomplete")) {
-		hdr[0x10] &= (uint8_t)~KJ_IMAGE_FLAG_COMPLETE;
-		reseal_header();
+		hdr[KJ_HDR_FLAGS] &= (uint8_t)~KJ_IMAGE_FLAG_COMPLETE;
+		kj_image_header_seal(hdr);
 	} else if (!strcmp(where, "consumed")) {
-		hdr[0x10] |= KJ_IMAGE_FLAG_CONSUMED;
-		reseal_header();
+		hdr[KJ_HDR_FLAGS] |= KJ_IMAGE_FLAG_CONSUMED;
+		kj_image_header_seal(hdr);
 	} else if (!strcmp(where, "block-checksum"))
 		blk[0x28 + 16 * get_le32(blk + 0x10) + 10] ^= 1;
 	else if (!strcmp(where, "runs")) {
@@ -74,7 +65,7 @@ int main(int argc, char **argv)
 	}
 	if (pread(fd, hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr))
 		return 1;
-	data = 4096 + ((get_le32(hdr + 0x100) + 4095u) & ~4095u);
+	data = 4096 + ((get_le32(hdr + KJ_HDR_NOTE_LEN) + 4095u) & ~4095u);
 	if (pread(fd, blk, sizeof(blk), (off_t)data) <= 0x28 ||
 	    get_le32(blk + 0x1c) > sizeof(blk) || damage(argv[2], data)) {
 		fprintf(stderr, "imgcorrupt: cannot damage '%s'\n", argv[2]);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "flow/flow.h"
 #include "kjump.h"
 #include "common/le.h"
 

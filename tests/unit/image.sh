@@ -13,9 +13,14 @@ if [ $t_rc -eq 0 ] && grep -q "^kjump: saved 'img': 2500 pages of RAM: 2143 save
 else
 	t_fail "exit $t_rc: $t_out $t_err"
 fi
-t_name=image_save_says_when_it_cannot_filter
-grep -q "^kjump: cannot tell free pages from used ones (VMCOREINFO lacks what the filter needs): saving every page$" <<<"$t_out" &&
-	t_pass || t_fail "$t_out"
+# A warning from the library always shows, on stderr; its debug lines
+# only with -v.
+t_name=image_save_warns_when_it_cannot_filter
+grep -q "^kjump: warning: cannot tell free pages from used ones (VMCOREINFO lacks what the filter needs): saving every page$" <<<"$t_err" &&
+	! grep -q "^kjump: debug: " <<<"$t_err" && t_pass || t_fail "$t_err"
+t_run image_save_verbose_shows_library_debug 0 "$KJUMP" -v save --from core --to img-v
+grep -q "^kjump: debug: image: 2 RAM ranges, 0 excluded, kernel '6.12-test', re-entry 0x0$" <<<"$t_err" &&
+	t_pass || t_fail "exit $t_rc: $t_err"
 for c in zstd zstd:3 none; do
 	t_run "image_save_$c" 0 "$KJUMP" save --from core --to "img-$c" --compress "$c"
 	"$KJUMP" verify "img-$c" >/dev/null 2>&1 && [ $t_rc -eq 0 ] && t_pass || t_fail "exit $t_rc: $t_err"
@@ -55,6 +60,25 @@ damage incomplete "kjump: error: 'bad' is incomplete: the save did not finish"
 damage block-checksum "kjump: error: 'bad': block 0 at byte 8192: bad block checksum"
 damage runs "kjump: error: 'bad': block 0 at byte 8192: bad run table"
 damage truncate "kjump: error: 'bad': at byte 126976: truncated"
+
+# A failed export removes the file it created, and only that.
+cp img bad
+t_name=image_export_damaged_leaves_no_file
+if "$CORRUPT" bad block-checksum; then
+	t_run $t_name 1 "$KJUMP" export --elf bad bad.elf
+	[ $t_rc -eq 1 ] && [ ! -e bad.elf ] && t_pass || t_fail "exit $t_rc, bad.elf: $(ls bad.elf 2>&1)"
+else
+	t_fail "imgcorrupt failed"
+fi
+# export_cut OUT: an export that a 64 KiB limit on file size cuts short.
+export_cut() {
+	bash -c "trap '' XFSZ; ulimit -f 64; exec \"\$@\"" - "$KJUMP" export --elf img "$1"
+}
+t_run image_export_cut_short_leaves_no_file 1 export_cut cut.elf
+[ $t_rc -eq 1 ] && [ ! -e cut.elf ] && t_pass || t_fail "exit $t_rc, cut.elf: $(ls -s cut.elf 2>&1)"
+echo "not an export" >kept.elf
+t_run image_export_cut_short_keeps_a_file_it_did_not_create 1 export_cut kept.elf
+[ $t_rc -eq 1 ] && [ -e kept.elf ] && t_pass || t_fail "exit $t_rc, kept.elf: $(ls kept.elf 2>&1)"
 
 t_expect image_save_bad_compress 2 "kjump: error: unknown compression 'lz5'" \
 	"$KJUMP" save --from core --to x --compress lz5

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 
+#include "flow/flow.h"
 #include "common/internal.h"
 #include "t.h"
 

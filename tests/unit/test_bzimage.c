@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "flow/flow.h"
 #include "common/le.h"
 #include "loader/loader.h"
 #include "t.h"

@@ -2,6 +2,7 @@
 /* Where kjump call puts a binary, and when it refuses. */
 #include <errno.h>
 
+#include "flow/flow.h"
 #include "common/internal.h"
 #include "t.h"
 

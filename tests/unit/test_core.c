@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "flow/flow.h"
 #include "common/le.h"
 #include "core/core.h"
 #include "loader/loader.h"

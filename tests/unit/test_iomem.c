@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* /proc/iomem parsing, on text captured from a real guest and damaged text. */
 #include <errno.h>
+#include <ftw.h>
+#include <limits.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
+#include "flow/flow.h"
 #include "common/internal.h"
+#include "machine/machine.h"
 #include "t.h"
 
 /* Captured from the test kernel in qemu -m 1G with crashkernel=64M. */
@@ -165,4 +170,98 @@ TEST(iomem_read_missing_file)
 	struct kj_iomem *m;
 
 	CHECK_INT(kj_iomem_read("/nonexistent/iomem", &m, NULL), -ENOENT);
+}
+
+/* dir/NAME holds text, as a sysfs attribute would. */
+static int put_attr(const char *dir, const char *name, const char *text)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	fputs(text, f);
+	return fclose(f);
+}
+
+/* Entries first..end-1 of a firmware map laid out as /sys/firmware/memmap
+ * lays it out: one reserved page each. */
+static int add_fw_entries(const char *dir, size_t first, size_t end)
+{
+	char path[PATH_MAX], start[32], last[32];
+
+	for (size_t i = first; i < end; i++) {
+		snprintf(path, sizeof(path), "%s/%zu", dir, i);
+		snprintf(start, sizeof(start), "0x%zx\n", i * 0x1000);
+		snprintf(last, sizeof(last), "0x%zx\n", i * 0x1000 + 0xfff);
+		if (mkdir(path, 0700) || put_attr(path, "start", start) ||
+		    put_attr(path, "end", last) ||
+		    put_attr(path, "type", "Reserved\n"))
+			return -1;
+	}
+	return 0;
+}
+
+static int remove_one(const char *path, const struct stat *st, int flag,
+		      struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	return remove(path);
+}
+
+/* The firmware map from dir, or from iomem if dir has none: its size, or
+ * a negative errno. */
+static long fw_map_size(const char *dir, const struct kj_iomem *iomem)
+{
+	struct kj_e820_entry *e = NULL;
+	size_t n = 0;
+	int err = kj_fw_memmap_read_dir(dir, iomem, &e, &n);
+
+	free(e);
+	return err ? err : (long)n;
+}
+
+TEST(fw_memmap_holds_e820_max_entries)
+{
+	char dir[] = "/tmp/kj-memmap-XXXXXX";
+	long full = -1, over = -1;
+
+	CHECK(mkdtemp(dir));
+	if (!add_fw_entries(dir, 0, KJ_E820_MAX))
+		full = fw_map_size(dir, NULL);
+	if (!add_fw_entries(dir, KJ_E820_MAX, KJ_E820_MAX + 1))
+		over = fw_map_size(dir, NULL);
+	nftw(dir, remove_one, 8, FTW_DEPTH | FTW_PHYS);
+	CHECK_INT(full, KJ_E820_MAX);
+	CHECK_INT(over, -E2BIG);
+}
+
+/* /proc/iomem's top level with n reserved pages. */
+static struct kj_iomem *iomem_of(size_t n)
+{
+	char *text = malloc(n * 32 + 1), *p = text;
+	struct kj_iomem *m = NULL;
+
+	for (size_t i = 0; text && i < n; i++)
+		p += sprintf(p, "%08zx-%08zx : Reserved\n", i * 0x1000,
+			     i * 0x1000 + 0xfff);
+	if (text && kj_iomem_parse(text, (size_t)(p - text), &m, NULL))
+		m = NULL;
+	free(text);
+	return m;
+}
+
+TEST(fw_memmap_from_iomem_holds_e820_max_entries)
+{
+	struct kj_iomem *full = iomem_of(KJ_E820_MAX);
+	struct kj_iomem *over = iomem_of(KJ_E820_MAX + 1);
+	long nfull = full ? fw_map_size("/nonexistent", full) : -1;
+	long nover = over ? fw_map_size("/nonexistent", over) : -1;
+
+	kj_iomem_free(full);
+	kj_iomem_free(over);
+	CHECK_INT(nfull, KJ_E820_MAX);
+	CHECK_INT(nover, -E2BIG);
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "flow/flow.h"
 #include "common/le.h"
 #include "loader/loader.h"
 #include "purgatory.h"

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "flow/flow.h"
 #include "image/image.h"
 #include "common/le.h"
 #include "t.h"
@@ -64,7 +65,20 @@ struct check_ctx {
 	bool mark;		/* then mark it attempted and consumed */
 	uint32_t flags[3];	/* as saved, as attempted, as consumed */
 	int bad_mark;		/* kj_image_mark() with COMPLETE */
+	uint64_t reports, bytes;	/* progress: calls, last bytes written */
+	bool bytes_went_back;
 };
+
+/* The writer thread counts the bytes: this thread sees them grow. */
+static void progress(void *ctx, uint64_t done, uint64_t total, uint64_t bytes)
+{
+	struct check_ctx *c = ctx;
+
+	(void)done, (void)total;
+	c->bytes_went_back |= bytes < c->bytes;
+	c->bytes = bytes;
+	c->reports++;
+}
 
 static int compare_block(void *ctx, const struct kj_block *b)
 {
@@ -119,7 +133,8 @@ static int save_and_check(enum kj_compressor comp, bool filter, struct kj_save_s
 	char *core = write_big_core();
 	char img_path[] = "/tmp/kj-img-XXXXXX";
 	struct kj_image_header h = { .compressor = (uint16_t)comp, .nram = 1 };
-	struct kj_save_opts o = { .compressor = comp, .level = 1, .threads = 2 };
+	struct kj_save_opts o = { .compressor = comp, .level = 1, .threads = 2,
+				  .progress = progress, .ctx = cc };
 	struct kj_image_error err;
 	struct kj_vmcore *vc;
 	struct kj_image *img;
@@ -158,6 +173,8 @@ TEST(save_round_trip_lz4)
 	CHECK_U64(cc.pages, CORE_PAGES);
 	CHECK_U64(cc.mismatches, 0);
 	CHECK(st.bytes < (uint64_t)CORE_PAGES * KJ_PAGE_SIZE / 2);
+	CHECK(cc.reports > 1);
+	CHECK(!cc.bytes_went_back && cc.bytes <= st.bytes);
 }
 
 TEST(save_round_trip_zstd_with_free_pages)

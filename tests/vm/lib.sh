@@ -23,6 +23,16 @@ vm_setup() {
 	fi
 }
 
+# vm_prep CMD...: a step on the host that prepares a case (imgcorrupt,
+# truncate, cp, mkfs...). If it fails, so does the scenario, saying so: a
+# case left unprepared must not pass, nor fail for another reason.
+vm_prep() {
+	local err
+
+	err=$("$@" 2>&1 >/dev/null) ||
+		vm_fail "on the host, '$*' failed${err:+: ${err%%$'\n'*}}"
+}
+
 # vm_initramfs OUT [initramfs/build options]
 vm_initramfs() {
 	local out=$1
@@ -34,11 +44,13 @@ vm_initramfs() {
 # vm_boot GUEST INITRD APPEND [TIMEOUT [MEM [SMP [qemu args...]]]]
 # Boots the kernel under software emulation until it powers off or the
 # timeout ends. The serial log is $work/GUEST.serial.log, qemu's own log
-# $work/GUEST.qemu.log. Returns qemu's status (124: timed out).
+# $work/GUEST.qemu.log. Returns qemu's status (124: timed out). A step the
+# guest's workload marked with prep (vm_workload_lib) that failed there
+# fails the scenario.
 vm_boot() {
 	local guest=$1 initrd=$2 append=$3 timeout=${4:-300} mem=${5:-1G} smp=${6:-2}
 	shift 6 2>/dev/null || shift $#
-	local scale=${KJ_VM_TIMEOUT_SCALE:-1}
+	local scale=${KJ_VM_TIMEOUT_SCALE:-1} rc
 	serial_logs="$serial_logs $work/$guest.serial.log"
 	qemu_logs="$qemu_logs $work/$guest.qemu.log"
 	timeout -k 5 $((timeout * scale)) qemu-system-x86_64 \
@@ -49,6 +61,10 @@ vm_boot() {
 		-serial "file:$work/$guest.serial.log" \
 		-d cpu_reset,guest_errors -D "$work/$guest.qemu.log" \
 		"$@" </dev/null >"$work/$guest.qemu.out" 2>&1
+	rc=$?
+	vm_count "$guest" "^try: prep failed: " >/dev/null &&
+		vm_fail "in guest $guest, '$(vm_field "$guest" 'try: prep failed: ')' failed"
+	return $rc
 }
 
 # Lines of the serial log of GUEST, without carriage returns.
@@ -101,6 +117,9 @@ start_membuf() {
 	exec 8>/run/mb-req 9</run/mb-ack
 }
 check() { echo "$1" >&8; read -r _ <&9; }
+# prep CMD...: a step that prepares a case; vm_boot fails the scenario if
+# it fails.
+prep() { "$@" || echo "try: prep failed: $*"; }
 # try NAME CMD...: runs CMD, prints its status, whether a kexec image is
 # loaded afterwards, and every line it printed, for vm_expect to read.
 try() {

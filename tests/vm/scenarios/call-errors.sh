@@ -18,8 +18,8 @@ vm_setup call-errors
 hello=/payloads/hello.bin
 case $(cat /proc/cmdline) in
 *kjump_test=region*)
-	truncate -s 65M /tmp/big.bin
-	: >/tmp/empty.bin
+	prep truncate -s 65M /tmp/big.bin
+	prep truncate -s 0 /tmp/empty.bin
 	try notroot su -s /bin/sh nobody -c "kjump call $hello"
 	try toobig kjump call /tmp/big.bin
 	try notram kjump call --at 0x40000000 $hello

@@ -31,10 +31,10 @@ A
 vm_initramfs "$work/b.cpio.gz"
 vm_a_initramfs "$work/a.cpio.gz" "$work/a-workload" "$work/b.cpio.gz"
 
-truncate -s 1200M "$work/image.raw"
+vm_prep truncate -s 1200M "$work/image.raw"
 vm_boot hibernate "$work/a.cpio.gz" "$cmdline" 600 1G 2 \
 	-drive "file=$work/image.raw,format=raw,if=virtio,cache=unsafe"
-vm_count hibernate "^kjump-init: hibernated, powering off$" >/dev/null ||
+vm_count hibernate "^kjump: hibernated, powering off$" >/dev/null ||
 	vm_fail "A did not hibernate: $(vm_field hibernate 'direct-test: A: kjump: error: ')"
 args=$(vm_field hibernate 'direct-test: boot-args: ')
 before=$(vm_field hibernate 'membuf: before checksum=')
@@ -44,8 +44,8 @@ case $args in
 esac
 case $args in *nokaslr*|*crashkernel=*) vm_fail "R's arguments keep A's own: '$args'" ;; esac
 
-cp --sparse=always "$work/image.raw" "$work/flipped.raw"
-"$KJ_BUILD/tests/imgcorrupt" "$work/flipped.raw" block-checksum
+vm_prep cp --sparse=always "$work/image.raw" "$work/flipped.raw"
+vm_prep "$KJ_BUILD/tests/imgcorrupt" "$work/flipped.raw" block-checksum
 # the first memmap= range one MiB further up: no longer the image's RAM
 first=$(grep -o 'memmap=0x[0-9a-f]*!0x[0-9a-f]*' <<<"$args" | head -1)
 size=${first#memmap=} size=${size%%!*} start=${first##*!}
@@ -65,7 +65,7 @@ refused() {
 		vm_fail "$1: no refusal '$4': $(vm_field "$1" 'kjump: error: ')"
 	vm_count "$1" "^kjump: restore: shape checked|^kjump: restored " >/dev/null &&
 		vm_fail "$1: R wrote pages"
-	vm_count "$1" "^kjump-init: restore failed, rebooting$" >/dev/null ||
+	vm_count "$1" "^kjump: error: restore failed, rebooting$" >/dev/null ||
 		vm_fail "$1: R did not give up"
 }
 refused flipped flipped.raw "$args" "cannot resume '/dev/vda': bad block checksum"

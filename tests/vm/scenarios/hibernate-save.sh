@@ -1,6 +1,7 @@
 #!/bin/bash
-# hibernate-save: the first half of hibernation. (Resuming is not there
-# yet: see issue 5.)
+# hibernate-save: the first half of hibernation, the save. The second half,
+# `kjump resume` in C and the restore in R, is the hibernate scenario's
+# (and hibernate-direct's, in one boot).
 #   1. A disk too small: B cannot save, comes back; A reports the failure
 #      and goes on; the disk holds no complete image.
 #   2. A disk big enough: B saves and powers the guest off; A never prints
@@ -17,7 +18,7 @@ A
 vm_initramfs "$work/b.cpio.gz"
 vm_a_initramfs "$work/a.cpio.gz" "$work/a-workload" "$work/b.cpio.gz"
 
-truncate -s 16M "$work/small.raw"
+vm_prep truncate -s 16M "$work/small.raw"
 vm_boot small "$work/a.cpio.gz" "crashkernel=160M" 300 1G 2 \
 	-drive "file=$work/small.raw,format=raw,if=virtio,cache=unsafe"
 vm_count small "^hibernate-test: A: kjump: error: hibernation failed: B did not leave a complete image in '/dev/vda'; see B's messages on the console$" >/dev/null ||
@@ -28,11 +29,11 @@ out=$("$KJ_BUILD/kjump" verify "$work/small.raw" 2>&1)
 [ "$out" = "kjump: error: '$work/small.raw' is incomplete: the save did not finish" ] ||
 	vm_fail "the small disk: '$out'"
 
-truncate -s 1200M "$work/image.raw"
+vm_prep truncate -s 1200M "$work/image.raw"
 vm_boot big "$work/a.cpio.gz" "crashkernel=160M" 600 1G 2 \
 	-drive "file=$work/image.raw,format=raw,if=virtio,cache=unsafe"
 [ $? -eq 124 ] && vm_fail "the guest did not power off within 600 s"
-vm_count big "^kjump-init: hibernated, powering off$" >/dev/null ||
+vm_count big "^kjump: hibernated, powering off$" >/dev/null ||
 	vm_fail "B did not report the hibernation"
 vm_count big "^hibernate-test: A: still running$" >/dev/null &&
 	vm_fail "A went on: the guest did not power off"

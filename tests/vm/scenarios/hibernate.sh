@@ -17,9 +17,9 @@
 . "$(dirname "$0")/../lib.sh"
 vm_setup hibernate
 root=$work/root.raw image=$work/image.raw
-truncate -s 256M "$root"
-mkfs.ext4 -q -F -b 4096 "$root" || vm_fail "mkfs.ext4 failed on the host"
-truncate -s 1200M "$image"
+vm_prep truncate -s 256M "$root"
+vm_prep mkfs.ext4 -q -F -b 4096 "$root"
+vm_prep truncate -s 1200M "$image"
 cmdline="crashkernel=160M@0x30000000 nokaslr"
 disks=(-drive "file=$root,format=raw,if=virtio,cache=unsafe"
        -drive "file=$image,format=raw,if=virtio,cache=unsafe")
@@ -35,7 +35,7 @@ fi
 mount -t ext4 /dev/vda /mnt || exit 1
 start_membuf 600
 check before
-head -c 1048576 /dev/urandom >/tmp/tmpfs-file
+prep dd if=/dev/urandom of=/tmp/tmpfs-file bs=1048576 count=1 2>/dev/null
 echo "hib-test: tmpfs sha256 $(sha256sum </tmp/tmpfs-file | cut -d' ' -f1)"
 ticker >/dev/ttyS0 &
 (n=0; while true; do echo $n >>/mnt/appends; n=$((n + 1)); sleep 1; done) &
@@ -61,7 +61,7 @@ vm_a_initramfs "$work/a.cpio.gz" "$work/a-workload" "$work/b.cpio.gz" \
 vm_boot first "$work/a.cpio.gz" "$cmdline" 900 1G 2 "${disks[@]}"
 [ $? -eq 124 ] && vm_fail "the first boot did not power off within 900 s"
 vm_count first "^hib-test: hibernating$" >/dev/null || vm_fail "A did not hibernate"
-vm_count first "^kjump-init: hibernated, powering off$" >/dev/null ||
+vm_count first "^kjump: hibernated, powering off$" >/dev/null ||
 	vm_fail "B did not power off: $(vm_field first 'hib-test: A: kjump: error: ')"
 vm_count first "^hib-test: A goes on$" >/dev/null && vm_fail "A went on in the first boot"
 before=$(vm_field first 'membuf: before checksum=')

@@ -12,14 +12,14 @@ vm_setup load-errors
 	vm_workload_lib
 	cat <<'WORKLOAD'
 # patch FILE OFFSET OCTAL-BYTES: a damaged copy of the real bzImage.
-patch() { cp /boot/vmlinuz "$1"; printf "$3" | dd of="$1" bs=1 seek=$(($2)) conv=notrunc 2>/dev/null; }
+patch() { prep cp /boot/vmlinuz "$1"; printf "$3" | prep dd of="$1" bs=1 seek=$(($2)) conv=notrunc 2>/dev/null; }
 append="console=ttyS0"
 case $(cat /proc/cmdline) in
 *kjump_test=region*)
 	patch /tmp/nohdr 0x202 'HdrX'
 	patch /tmp/old 0x206 '\012\002'
 	patch /tmp/no64 0x236 '\142'
-	head -c 2000 /boot/vmlinuz >/tmp/short
+	prep dd if=/boot/vmlinuz of=/tmp/short bs=2000 count=1 2>/dev/null
 	try notbz kjump load --kernel /tmp/nohdr
 	try old kjump load --kernel /tmp/old
 	try no64 kjump load --kernel /tmp/no64

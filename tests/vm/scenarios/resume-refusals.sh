@@ -32,13 +32,13 @@ vm_initramfs "$work/b.cpio.gz"
 vm_a_initramfs "$work/a.cpio.gz" "$work/a-workload" "$work/b.cpio.gz"
 
 # A good image, to damage in named ways.
-truncate -s 1200M "$work/good.raw"
+vm_prep truncate -s 1200M "$work/good.raw"
 vm_boot hibernate "$work/a.cpio.gz" "$cmdline" 600 1G 2 \
 	-drive "file=$work/good.raw,format=raw,if=virtio,cache=unsafe"
 "$KJ_BUILD/kjump" verify "$work/good.raw" >/dev/null 2>&1 || vm_fail "the hibernation left no good image"
 
 # A save cut short: qemu killed as soon as B reports progress.
-truncate -s 1200M "$work/killed.raw"
+vm_prep truncate -s 1200M "$work/killed.raw"
 vm_boot killed "$work/a.cpio.gz" "$cmdline kjump_test.slow" 600 1G 2 \
 	-drive "file=$work/killed.raw,format=raw,if=virtio,cache=unsafe" &
 qemu=$!
@@ -48,14 +48,14 @@ for _ in $(seq 600); do
 done
 pkill -KILL -f "serial file:$work/killed.serial.log" 2>/dev/null
 wait $qemu 2>/dev/null
-vm_count killed "^kjump-init: hibernated, powering off$" >/dev/null &&
+vm_count killed "^kjump: hibernated, powering off$" >/dev/null &&
 	vm_fail "the save finished before qemu could be killed"
 
-cp --sparse=always "$work/good.raw" "$work/flipped.raw"
-"$KJ_BUILD/tests/imgcorrupt" "$work/flipped.raw" block-checksum
-cp --sparse=always "$work/good.raw" "$work/consumed.raw"
-"$KJ_BUILD/tests/imgcorrupt" "$work/consumed.raw" consumed
-head -c 16M /dev/urandom >"$work/random.raw"
+vm_prep cp --sparse=always "$work/good.raw" "$work/flipped.raw"
+vm_prep "$KJ_BUILD/tests/imgcorrupt" "$work/flipped.raw" block-checksum
+vm_prep cp --sparse=always "$work/good.raw" "$work/consumed.raw"
+vm_prep "$KJ_BUILD/tests/imgcorrupt" "$work/consumed.raw" consumed
+vm_prep dd if=/dev/urandom of="$work/random.raw" bs=1M count=16 iflag=fullblock
 
 # refused NAME DISK MEM REASON: the boot refuses with REASON and boots on.
 refused() {
@@ -63,7 +63,7 @@ refused() {
 		300 "$3" 2 -drive "file=$work/$2,format=raw,if=virtio,cache=unsafe"
 	vm_count "$1" "^kjump: error: $4\$" >/dev/null ||
 		vm_fail "$1: no refusal '$4': $(vm_field "$1" 'kjump: error: ')"
-	vm_count "$1" "^kjump-init: restore: " >/dev/null && vm_fail "$1: R was started"
+	vm_count "$1" "^kjump: restore: from " >/dev/null && vm_fail "$1: R was started"
 	vm_count "$1" "^refusal-test: booted normally$" >/dev/null ||
 		vm_fail "$1: the machine did not boot on"
 }
@@ -77,7 +77,7 @@ refused random random.raw 1G "cannot resume '/dev/vda': not a kjump image \\(bad
 # the blacklist reaches R through the inherited command line) is not
 # started again by the next boot; kjump.retry=1 starts it, and the image,
 # kept all along, resumes.
-cp --sparse=always "$work/good.raw" "$work/attempt.raw"
+vm_prep cp --sparse=always "$work/good.raw" "$work/attempt.raw"
 before=$(vm_field hibernate 'membuf: before checksum=')
 attempt() {
 	vm_boot "$1" "$work/a.cpio.gz" "$cmdline kjump.resume=/dev/vda $2" 300 1G 2 \
@@ -86,7 +86,7 @@ attempt() {
 attempt failing "kjump_test.phase=after initcall_blacklist=register_e820_pmem"
 vm_count failing "^kjump: error: no persistent memory to restore into: .*" >/dev/null ||
 	vm_fail "R did not fail as arranged: $(vm_field failing 'kjump: error: ')"
-vm_count failing "^kjump-init: restore failed, rebooting$" >/dev/null || vm_fail "R did not give up"
+vm_count failing "^kjump: error: restore failed, rebooting$" >/dev/null || vm_fail "R did not give up"
 attempt again "kjump_test.phase=after"
 vm_count again "^kjump: error: a restore of '/dev/vda' was started and did not finish; not starting it again$" >/dev/null ||
 	vm_fail "the boot after a failed restore started it again: $(vm_field again 'kjump: ')"

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/../lib.sh"
 vm_setup save-errors
 image=$work/small.raw
-truncate -s 16M "$image"
+vm_prep truncate -s 16M "$image"
 
 {
 	echo '#!/bin/sh'

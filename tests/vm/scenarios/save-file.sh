@@ -8,8 +8,8 @@
 . "$(dirname "$0")/../lib.sh"
 vm_setup save-file
 disk=$work/ext4.raw
-truncate -s 400M "$disk"
-mkfs.ext4 -q -F -b 4096 "$disk" || vm_fail "mkfs.ext4 failed on the host"
+vm_prep truncate -s 400M "$disk"
+vm_prep mkfs.ext4 -q -F -b 4096 "$disk"
 
 cat >"$work/b-workload" <<'B'
 #!/bin/sh
@@ -23,7 +23,8 @@ B
 cat >"$work/a-workload" <<'A'
 #!/bin/sh
 mount -t ext4 /dev/vda /mnt || { echo "file-test: A: cannot mount"; exit 1; }
-dd if=/dev/zero of=/mnt/kjump.img bs=1M count=300 2>/dev/null
+dd if=/dev/zero of=/mnt/kjump.img bs=1M count=300 2>/dev/null ||
+	{ echo "try: prep failed: dd of=/mnt/kjump.img"; exit 1; }
 sync
 kjump extents /mnt/kjump.img >/run/map || exit 1
 map=$(grep -v '^#' /run/map | tr ' \n' ':,' | sed 's/,$//')

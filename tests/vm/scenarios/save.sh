@@ -11,7 +11,7 @@
 . "$(dirname "$0")/../lib.sh"
 vm_setup save
 image=$work/image.raw
-truncate -s 1200M "$image"
+vm_prep truncate -s 1200M "$image"
 
 cat >"$work/b-workload" <<'B'
 #!/bin/sh

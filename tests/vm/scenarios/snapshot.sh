@@ -13,17 +13,18 @@
 vm_setup snapshot
 drives=()
 for d in a b; do
-	truncate -s 1200M "$work/snap-$d.raw"
+	vm_prep truncate -s 1200M "$work/snap-$d.raw"
 	drives+=(-drive "file=$work/snap-$d.raw,format=raw,if=virtio,cache=unsafe")
 done
-truncate -s 400M "$work/ext4.raw"
-mkfs.ext4 -q -F -b 4096 "$work/ext4.raw" || vm_fail "mkfs.ext4 failed on the host"
+vm_prep truncate -s 400M "$work/ext4.raw"
+vm_prep mkfs.ext4 -q -F -b 4096 "$work/ext4.raw"
 drives+=(-drive "file=$work/ext4.raw,format=raw,if=virtio,cache=unsafe")
 
 cat >"$work/a-workload" <<'A'
 #!/bin/sh
 ticker >/dev/ttyS0 &
-mount -t ext4 /dev/vdc /mnt && dd if=/dev/zero of=/mnt/snap.img bs=1M count=300 2>/dev/null && sync
+mount -t ext4 /dev/vdc /mnt && dd if=/dev/zero of=/mnt/snap.img bs=1M count=300 2>/dev/null && sync ||
+	echo "try: prep failed: mount /dev/vdc, dd of=/mnt/snap.img"
 sleep 1
 for image in /dev/vda /dev/vdb /mnt/snap.img; do
 	kjump snapshot --image $image 2>&1 | sed 's/^/snapshot-test: A: /'

@@ -10,12 +10,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "tool.h"
+#include "flow/flow.h"
 
 #define STATE_DIR "/run/kjump"
 #define STATE_FILE STATE_DIR "/loaded"
 
-int state_write(const struct load_state *st)
+int kj_load_state_write(const struct kj_load_state *st)
 {
 	FILE *f;
 
@@ -32,7 +32,7 @@ int state_write(const struct load_state *st)
 	return rename(STATE_FILE ".tmp", STATE_FILE) ? -errno : 0;
 }
 
-static void set_field(struct load_state *st, const char *key, const char *val)
+static void set_field(struct kj_load_state *st, const char *key, const char *val)
 {
 	if (!strcmp(key, "kernel"))
 		snprintf(st->kernel, sizeof(st->kernel), "%s", val);
@@ -46,7 +46,7 @@ static void set_field(struct load_state *st, const char *key, const char *val)
 		st->jumps = (unsigned int)strtoul(val, NULL, 0);
 }
 
-int state_read(struct load_state *st)
+int kj_load_state_read(struct kj_load_state *st)
 {
 	char line[4200];
 	FILE *f = fopen(STATE_FILE, "r");
@@ -67,12 +67,12 @@ int state_read(struct load_state *st)
 	return 0;
 }
 
-void state_remove(void)
+void kj_load_state_remove(void)
 {
 	unlink(STATE_FILE);
 }
 
-bool kexec_loaded(void)
+bool kj_kexec_loaded(void)
 {
 	FILE *f = fopen("/sys/kernel/kexec_loaded", "r");
 	int c = f ? fgetc(f) : EOF;
@@ -82,21 +82,15 @@ bool kexec_loaded(void)
 	return c == '1';
 }
 
-/* In a kernel that kjump started, the caller's re-entry point is on the
- * command line. */
-int own_jump_back_entry(uint64_t *entry)
+int kj_own_jump_back_entry(uint64_t *entry)
 {
-	char *cmdline = NULL;
-	size_t len = 0;
-	FILE *f = fopen("/proc/cmdline", "r");
-	ssize_t n;
-	int err;
+	char *cmdline;
+	size_t len;
+	int err = kj_read_text("/proc/cmdline", &cmdline, &len);
 
-	if (!f)
-		return -errno;
-	n = getline(&cmdline, &len, f);
-	fclose(f);
-	err = n < 0 ? -EIO : kj_jump_back_entry(cmdline, entry);
+	if (err)
+		return err;
+	err = kj_jump_back_entry(cmdline, entry);
 	free(cmdline);
 	return err;
 }

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The task of a kernel kjump started, or of a boot asked to resume, read
+ * from its command line: kjump.action= (snapshot or hibernate in B,
+ * restore in R), kjump.image=, kjump.compress=, kjump.extents=,
+ * kjump.checked=, and kjump.resume= (in C), kjump.retry=.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "flow/flow.h"
+
+#define ARG_MAX 4096
+
+struct boot_args {
+	char action[16], image[256], compress[16], resume[256];
+	char extents[ARG_MAX];
+	bool checked, retry;
+};
+
+/* Copies the value of word (key=value) into out if it is key's. */
+static void take(const char *word, size_t len, const char *key, char *out,
+		 size_t size)
+{
+	size_t k = strlen(key);
+
+	if (len > k && !strncmp(word, key, k) && len - k < size) {
+		memcpy(out, word + k, len - k);
+		out[len - k] = '\0';
+	}
+}
+
+/* The last of each argument counts, as with the kernel's own. */
+static void parse(const char *cmdline, struct boot_args *a)
+{
+	char flag[4];
+
+	memset(a, 0, sizeof(*a));
+	while (*cmdline) {
+		size_t len = strcspn(cmdline, " \t\n");
+
+		take(cmdline, len, "kjump.action=", a->action, sizeof(a->action));
+		take(cmdline, len, "kjump.image=", a->image, sizeof(a->image));
+		take(cmdline, len, "kjump.compress=", a->compress, sizeof(a->compress));
+		take(cmdline, len, "kjump.extents=", a->extents, sizeof(a->extents));
+		take(cmdline, len, "kjump.resume=", a->resume, sizeof(a->resume));
+		flag[0] = '\0';
+		take(cmdline, len, "kjump.checked=", flag, sizeof(flag));
+		a->checked = *flag ? !strcmp(flag, "1") : a->checked;
+		flag[0] = '\0';
+		take(cmdline, len, "kjump.retry=", flag, sizeof(flag));
+		a->retry = *flag ? !strcmp(flag, "1") : a->retry;
+		cmdline += len;
+		cmdline += strspn(cmdline, " \t\n");
+	}
+}
+
+/* kjump.extents=DEV:LEN,... as an extent map; x->n = 0 if there is none. */
+static int extents(const struct kj_report *r, const struct boot_args *a,
+		   struct kj_extents *x)
+{
+	char text[ARG_MAX];
+	size_t bad = 0;
+	int err;
+
+	memset(x, 0, sizeof(*x));
+	if (!*a->extents)
+		return 0;
+	for (size_t i = 0; i < sizeof(text); i++) {
+		char c = a->extents[i];
+
+		text[i] = c == ',' ? '\n' : c == ':' ? ' ' : c;
+		if (!c)
+			break;
+	}
+	err = kj_extents_parse(text, x, &bad);
+	if (err)
+		say_error(r, "kjump.extents= is malformed (piece %zu)", bad);
+	return err;
+}
+
+/* B: save the caller, then power off (hibernate) or go back (snapshot,
+ * or any failure: the caller must not be left frozen). */
+static int save_task(const struct kj_report *r, const struct boot_args *a)
+{
+	struct kj_extents x;
+	struct kj_save_core_opts o = { .dest = a->image, .report = r,
+				       .compressor = KJ_COMPRESS_LZ4, .level = 1 };
+	bool hibernate = !strcmp(a->action, "hibernate");
+	int err = extents(r, a, &x);
+
+	if (!err && *a->compress && kj_compressor_parse(a->compress, &o.compressor, &o.level))
+		say_warn(r, "unknown kjump.compress=%s: using lz4", a->compress);
+	o.extents = x.n ? &x : NULL;
+	say_info(r, "%s: saving into '%s'", a->action, a->image);
+	if (!err)
+		err = kj_save_core(&o, NULL);
+	kj_extents_release(&x);
+	if (!err && hibernate) {
+		say_info(r, "hibernated, powering off");
+		kj_power_off();
+	}
+	while (!(err = kj_jump_back(r)))
+		;
+	say_error(r, "cannot go back to the system that started this kernel");
+	return err;
+}
+
+/* R, started by C (which checked everything and says so with
+ * kjump.checked=1), or by the boot loader with the arguments of
+ * kj_resume_boot_args() (then R checks everything itself): write the
+ * image back and jump into it. Back here means it could not: reboot, for
+ * a normal boot. */
+static int restore_task(const struct kj_report *r, const struct boot_args *a)
+{
+	struct kj_extents x;
+	struct kj_resume_opts o = { .image = a->image, .verify = !a->checked,
+				    .report = r };
+	int err = extents(r, a, &x);
+
+	o.extents = x.n ? &x : NULL;
+	say_info(r, "restore: from '%s'%s", a->image,
+		 o.verify ? ", checking everything first" : "");
+	if (!err)
+		err = kj_restore(&o);
+	kj_extents_release(&x);
+	say_error(r, "restore failed, rebooting");
+	kj_reboot();
+	return err;
+}
+
+/* C: resume the system hibernated into kjump.resume=DEV if it can be;
+ * otherwise the boot goes on. */
+static int resume_task(const struct kj_report *r, const struct boot_args *a)
+{
+	struct kj_resume_opts o = { .image = a->resume, .retry = a->retry,
+				    .report = r };
+	int err;
+
+	say_info(r, "trying to resume from '%s'", a->resume);
+	err = kj_resume(&o);
+	say_info(r, "not resuming: booting on");
+	return err;
+}
+
+int kj_boot_task(const char *cmdline, const struct kj_report *r)
+{
+	struct boot_args a;
+
+	parse(cmdline, &a);
+	if (!strcmp(a.action, "snapshot") || !strcmp(a.action, "hibernate"))
+		return save_task(r, &a);
+	if (!strcmp(a.action, "restore"))
+		return restore_task(r, &a);
+	if (*a.action) {
+		say_error(r, "unknown kjump.action=%s: booting on", a.action);
+		return -EINVAL;
+	}
+	return *a.resume ? resume_task(r, &a) : 0;
+}

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Snapshot and hibernate, in A: load B with the task on its command line
+ * (kj_task_cmdline), jump, and judge the outcome from the image itself.
+ * B's side is kj_boot_task() in kjump's initramfs.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "flow/target.h"
+
+struct job {
+	const struct kj_hibernate_opts *o;
+	bool hibernate;
+	struct kj_target_dev t;
+	char append[2048];
+};
+
+static int check_compress(const struct job *j)
+{
+	enum kj_compressor c;
+	int level;
+
+	if (!j->o->compress || !kj_compressor_parse(j->o->compress, &c, &level))
+		return 0;
+	say_error(j->o->report, "unknown compression '%s'", j->o->compress);
+	say_hint(j->o->report, "use lz4, zstd, zstd:LEVEL (1 to 19) or none");
+	return -EINVAL;
+}
+
+/* B's command line: this kernel's consoles, then the task. */
+static int build_append(struct job *j)
+{
+	size_t n = kj_task_cmdline(j->append, sizeof(j->append),
+				   j->hibernate ? "hibernate" : "snapshot",
+				   j->t.device, j->o->compress ? j->o->compress : "lz4",
+				   &j->t.ext);
+
+	if (n < sizeof(j->append) - 200)
+		return 0;
+	say_error(j->o->report, "'%s' is in %zu pieces: too many to hand to B",
+		  j->o->image, j->t.ext.n);
+	say_hint(j->o->report, "use a less fragmented file, or a device");
+	return -E2BIG;
+}
+
+static int drop_caches(const struct kj_report *r)
+{
+	FILE *f = fopen("/proc/sys/vm/drop_caches", "w");
+
+	if (!f || fputs("3\n", f) < 0 || fclose(f)) {
+		say_error(r, "cannot drop caches: %s", strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+/* B wrote under this kernel's caches: read the image afresh. For a file,
+ * POSIX_FADV_DONTNEED was seen to leave its old pages cached (ext4, 6.12),
+ * so the clean page cache is dropped as a whole. */
+static void forget_cached(const char *path)
+{
+	struct stat st;
+	FILE *f;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+		close(fd);
+	}
+	if (!stat(path, &st) && S_ISREG(st.st_mode) &&
+	    (f = fopen("/proc/sys/vm/drop_caches", "w"))) {
+		fputs("1\n", f);
+		fclose(f);
+	}
+}
+
+static void explain_failure(const struct job *j, int err,
+			    const struct kj_image_error *e,
+			    const struct kj_image_header *h, time_t started)
+{
+	const struct kj_report *r = j->o->report;
+
+	say_error(r, "%s failed: B did not leave a complete image in '%s'; see B's messages on the console",
+		  j->hibernate ? "hibernation" : "the snapshot", j->o->image);
+	if (!h)
+		say_error(r, "  reading it back: %s", err == -EBADMSG
+			  ? kj_image_fault_str(e->fault) : strerror(-err));
+	else if (!(h->flags & KJ_IMAGE_FLAG_COMPLETE))
+		say_error(r, "  reading it back: it is incomplete");
+	else if (!j->hibernate)
+		say_error(r, "  reading it back: it was made at %llu, before this snapshot (%llu)",
+			  (unsigned long long)h->created, (unsigned long long)started);
+}
+
+static int outcome(const struct job *j, time_t started, double secs)
+{
+	const struct kj_report *r = j->o->report;
+	const struct kj_image_header *h;
+	struct kj_image *img = NULL;
+	struct kj_image_error e;
+	int err;
+
+	forget_cached(j->o->image);
+	err = kj_image_open(j->o->image, &img, &e);
+	h = err ? NULL : kj_image_get_header(img);
+	if (h && j->hibernate && (h->flags & KJ_IMAGE_FLAG_CONSUMED)) {
+		say_info(r, "resumed from hibernation in '%s'", j->o->image);
+	} else if (h && !j->hibernate && (h->flags & KJ_IMAGE_FLAG_COMPLETE) &&
+		   (time_t)h->created >= started - 1) {
+		say_info(r, "snapshot saved in '%s' in %.2f s: %llu pages saved, %llu zero, %llu free",
+			 j->o->image, secs, (unsigned long long)h->pages_saved,
+			 (unsigned long long)h->pages_zero,
+			 (unsigned long long)h->pages_free);
+	} else {
+		explain_failure(j, err, &e, h, started);
+		err = -EIO;
+	}
+	kj_image_close(img);
+	return err;
+}
+
+static int prepare(struct job *j)
+{
+	struct kj_flow_load l = { .o = {
+		.kernel = j->o->kernel, .initrd = j->o->initrd,
+		.append = j->append, .report = j->o->report,
+		.force = true,	/* a B of an earlier snapshot is done with */
+	} };
+	int err = check_compress(j);
+
+	if (!err)
+		err = kj_check_jump(j->o->report);
+	if (!err)
+		err = kj_target_resolve(j->o->report, j->o->image, &j->t);
+	if (!err)
+		err = build_append(j);
+	if (err)
+		return err;
+	sync();
+	if (j->hibernate && j->o->drop_caches && (err = drop_caches(j->o->report)))
+		return err;
+	return kj_flow_load(&l);
+}
+
+static int run(struct job *j)
+{
+	const struct kj_report *r = j->o->report;
+	struct timespec t0;
+	time_t started;
+	int err = prepare(j);
+
+	if (err)
+		return err;
+	say_info(r, j->hibernate ? "hibernating into '%s'" : "taking a snapshot into '%s'",
+		 j->o->image);
+	sync();
+	started = time(NULL);
+	kj_clock_start(&t0);
+	err = kj_kexec_jump();
+	if (kj_kexec_unload())
+		say_warn(r, "cannot unload B: 'kjump unload' does");
+	kj_load_state_remove();
+	if (err) {
+		say_error(r, "the jump to B failed: %s", strerror(-err));
+		return err;
+	}
+	return outcome(j, started, kj_clock_since(&t0));
+}
+
+static int job(const struct kj_hibernate_opts *o, bool hibernate)
+{
+	struct job j = { .o = o, .hibernate = hibernate };
+	int err = run(&j);
+
+	kj_target_release(&j.t);
+	return err;
+}
+
+int kj_hibernate(const struct kj_hibernate_opts *o)
+{
+	return job(o, true);
+}
+
+int kj_snapshot(const struct kj_hibernate_opts *o)
+{
+	return job(o, false);
+}

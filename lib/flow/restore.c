@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * In R: write the image back through /dev/pmemN, mark it consumed, jump
+ * back into A. After C, R checks the image's shape as it writes (C checked
+ * the rest). Booted straight from the boot loader (verify), it checks all
+ * C would have, before the first write.
+ */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "flow/resume.h"
+
+/* The page holding A's re-entry point, loaded as the jump back. */
+static int prepare_jump(const struct resume *s, struct kj_pmems *pm)
+{
+	uint64_t entry = s->h->reentry;
+	uint8_t page[KJ_PAGE_SIZE];
+	int err = kj_pmems_read(pm, entry & ~(uint64_t)(KJ_PAGE_SIZE - 1), page,
+				sizeof(page));
+
+	if (!err)
+		err = kj_jump_back_load_page(entry, page);
+	if (err)
+		say_error(s->o->report, "cannot prepare the jump back into 0x%llx: %s",
+			  (unsigned long long)entry, strerror(-err));
+	return err;
+}
+
+static int check_shape(const struct resume *s, struct kj_pmems *pm)
+{
+	const struct kj_report *r = s->o->report;
+	struct kj_image_error e;
+	int err = kj_restore_check(s->img, pm, &e);
+
+	if (err) {
+		say_error(r, "refusing to restore '%s' (nothing written): %s", s->o->image,
+			  err == -ERANGE ? "a page lies outside this machine's memory"
+					 : kj_image_fault_str(e.fault));
+		return err;
+	}
+	/* C marked it before starting R; booted straight, R marks it */
+	if (s->o->verify && (err = kj_resume_mark(s, KJ_IMAGE_FLAG_ATTEMPTED)))
+		say_error(r, "cannot mark '%s' as being restored (nothing written): %s",
+			  s->o->image, strerror(-err));
+	return err;
+}
+
+/* Write, mark, jump. Returns only on failure. */
+static int restore(const struct resume *s, struct kj_pmems *pm)
+{
+	const struct kj_report *r = s->o->report;
+	struct kj_image_error e;
+	struct timespec t0;
+	uint64_t pages = 0;
+	int err;
+
+	kj_clock_start(&t0);
+	err = check_shape(s, pm);
+	if (err)
+		return err;
+	say_info(r, "restore: shape checked in %.2f s", kj_clock_since(&t0));
+	err = kj_restore_write(s->img, pm, &e, &pages);
+	if (err) {
+		say_error(r, "restoring '%s' failed while writing: %s", s->o->image,
+			  err == -EBADMSG ? kj_image_fault_str(e.fault) : strerror(-err));
+		return err;
+	}
+	say_info(r, "restored %llu pages in %.2f s", (unsigned long long)pages,
+		 kj_clock_since(&t0));
+	err = kj_resume_mark(s, KJ_IMAGE_FLAG_CONSUMED);
+	if (err)
+		say_error(r, "cannot mark '%s' consumed: %s", s->o->image, strerror(-err));
+	if (!err)
+		err = prepare_jump(s, pm);
+	if (err)
+		return err;
+	say_info(r, "image marked consumed; jumping back to 0x%llx",
+		 (unsigned long long)s->h->reentry);
+	sync();
+	return kj_kexec_jump();
+}
+
+/* R booted straight: the machine checks C would have made. */
+static int check_machine(const struct resume *s, const struct kj_pmems *pm)
+{
+	const struct kj_report *r = s->o->report;
+	struct kj_range bad = { 0, 0 };
+	int err = kj_restore_check_machine(pm, s->h, &bad);
+	unsigned long long a = bad.start, b = bad.end;
+
+	if (err == -EXDEV)
+		say_error(r, "'%s': this boot's persistent memory is not the image's RAM (0x%llx-0x%llx differs)",
+			  s->o->image, a, b);
+	else if (err == -ERANGE)
+		say_error(r, "'%s': RAM 0x%llx-0x%llx of the image is not RAM on this machine",
+			  s->o->image, a, b);
+	else if (err == -EBUSY)
+		say_error(r, "this kernel lies in the memory it would restore (0x%llx-0x%llx)", a, b);
+	else if (err)
+		say_error(r, "cannot check this machine's memory: %s", strerror(-err));
+	if (err == -EXDEV || err == -EBUSY)
+		say_hint(r, "boot R with the arguments of 'kjump resume --boot-args', with KASLR on");
+	return err;
+}
+
+static int checks(struct resume *s, struct kj_pmems **pm)
+{
+	const struct kj_report *r = s->o->report;
+	struct timespec t0;
+	int err;
+
+	kj_clock_start(&t0);
+	err = kj_resume_check_image(s, s->o->verify);
+	if (!err && s->o->verify)
+		err = kj_resume_check_kernel(s);
+	if (!err && (err = kj_pmems_open(pm)))
+		say_error(r, "no persistent memory to restore into: %s", strerror(-err));
+	if (!err && s->o->verify && !(err = check_machine(s, *pm)))
+		say_info(r, "restore: checked '%s' in %.2f s", s->o->image,
+			 kj_clock_since(&t0));
+	return err;
+}
+
+int kj_restore(const struct kj_resume_opts *o)
+{
+	struct resume s = { .o = o };
+	struct kj_pmems *pm = NULL;
+	int err = kj_check_jump(o->report);
+
+	if (!err)
+		err = checks(&s, &pm);
+	if (!err)
+		err = restore(&s, pm);
+	kj_pmems_close(pm);
+	kj_resume_release(&s);
+	return err;
+}
