@@ -60,7 +60,25 @@ t_expect cli_vmcore_missing_file 1 "kjump: error: cannot open '/nonexistent': No
 t_expect cli_vmcore_not_a_core 1 "kjump: error: cannot open '$KJUMP': not an x86_64 ELF core" \
 	"$KJUMP" vmcore --file "$KJUMP"
 t_expect cli_vmcore_bad_address 2 "kjump: error: bad number 'zz' for --read" "$KJUMP" vmcore --read zz
-for cmd in load jump back unload status vmcore; do
+# kjump boot: the initramfs's task from a command line (lib/flow/boot.c).
+# Nothing asked: the boot goes on, silently.
+t_run cli_boot_nothing_asked 0 "$KJUMP" boot --cmdline "console=ttyS0 quiet root=/dev/vda"
+[ $t_rc -eq 0 ] && [ -z "$t_out$t_err" ] && t_pass || t_fail "exit $t_rc: $t_out $t_err"
+t_expect cli_boot_unknown_action 1 "kjump: error: unknown kjump.action=bogus: booting on" \
+	"$KJUMP" boot --cmdline "quiet kjump.action=snapshot kjump.action=bogus"
+t_expect cli_boot_extra_argument 2 "kjump: error: unexpected argument 'x'" "$KJUMP" boot x
+# C asked to resume from an image that is not there: says so, boots on.
+t_run cli_boot_resume_missing 1 "$KJUMP" boot --cmdline "kjump.resume=/nonexistent kjump.resume=$t_tmp/none"
+if [ $t_rc -eq 1 ] && grep -qx "kjump: trying to resume from '$t_tmp/none'" <<<"$t_out" &&
+	grep -qx "kjump: not resuming: booting on" <<<"$t_out"; then
+	t_pass
+else
+	t_fail "exit $t_rc: $t_out $t_err"
+fi
+t_expect cli_snapshot_bad_compress 2 "kjump: error: unknown compression 'lz5'" \
+	"$KJUMP" snapshot --image /dev/null --compress lz5
+
+for cmd in load jump back unload status vmcore boot; do
 	t_run "cli_${cmd}_help" 0 "$KJUMP" "$cmd" --help
 	first=${t_out%%$'\n'*}
 	if [ $t_rc -eq 0 ] && [[ $first == "usage: kjump $cmd"* ]]; then
