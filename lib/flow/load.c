@@ -50,14 +50,16 @@ static int read_input(const struct kj_report *r, const char *path,
 		      char **buf, size_t *size)
 {
 	struct stat st;
-	int err = stat(path, &st) ? -errno : 0;
+	int err;
 
-	if (!err && !S_ISREG(st.st_mode))
-		err = -EINVAL;
-	if (!err && (uint64_t)st.st_size > FILE_MAX)
-		err = -EFBIG;
-	if (!err)
-		err = kj_read_text(path, buf, size);
+	if (stat(path, &st)) {
+		err = -errno;
+		say_error(r, "cannot open '%s': %s", path, strerror(-err));
+		return err;
+	}
+	err = !S_ISREG(st.st_mode) ? -EINVAL
+	      : (uint64_t)st.st_size > FILE_MAX ? -EFBIG
+	      : kj_read_text(path, buf, size);
 	if (err)
 		say_error(r, "cannot read '%s': %s", path,
 			  err == -EINVAL ? "not a regular file" : strerror(-err));
