@@ -108,7 +108,7 @@ struct kj_walk_state {
 	uint64_t offset;
 	uint64_t next_pfn;
 	uint64_t saved, zero;
-	uint8_t *sums;			/* block checksums, 8 bytes each */
+	uint8_t *sums;			/* block checksums, KJ_SUM_SIZE each */
 };
 
 int kj_image_fail(struct kj_image_error *err, enum kj_image_fault f,
@@ -150,12 +150,10 @@ int kj_image_walk(struct kj_image *img, const struct kj_walk_opts *o,
 
 struct kj_image_writer;
 
-/* Starts an image at path (a block device, or a file it creates). Writes a
- * header without the complete flag first. h->flags and the counts are
+/* Starts an image at path: a block device, a file it creates, or with ext
+ * a file's extents on device path, whose capacity is theirs. Writes a
+ * header without the complete flag first; h->flags and the counts are
  * filled in by kj_image_writer_finish(). */
-int kj_image_writer_open(const char *path, const struct kj_image_header *h,
-			 struct kj_image_writer **w);
-/* The same, into a file's extents on device path; capacity is theirs. */
 int kj_image_writer_open_extents(const char *path, const struct kj_extents *ext,
 				 const struct kj_image_header *h,
 				 struct kj_image_writer **w);

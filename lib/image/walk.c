@@ -223,13 +223,14 @@ static void *worker(void *arg)
  * error (in image order) stops the walk and is the one reported. */
 static int deliver(struct walker *wk, struct wslot *sl, struct kj_image_error *err)
 {
-	int r = 0;
+	int r = 0, state;
 
 	pthread_mutex_lock(&wk->mu);
 	while (sl->state == SLOT_FILLED || sl->state == SLOT_WORKING)
 		pthread_cond_wait(&wk->cv, &wk->mu);
+	state = sl->state;
 	pthread_mutex_unlock(&wk->mu);
-	if (sl->state == SLOT_FREE)
+	if (state == SLOT_FREE)
 		return 0;
 	if (!stopped(wk)) {
 		r = sl->err;
@@ -243,7 +244,10 @@ static int deliver(struct walker *wk, struct wslot *sl, struct kj_image_error *e
 		if (r)
 			__atomic_store_n(&wk->stop, true, __ATOMIC_RELAXED);
 	}
+	/* the workers read every slot's state as they look for work */
+	pthread_mutex_lock(&wk->mu);
 	sl->state = SLOT_FREE;
+	pthread_mutex_unlock(&wk->mu);
 	return r;
 }
 
