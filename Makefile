@@ -138,14 +138,15 @@ FUZZ_CC     := clang
 FUZZ_CFLAGS := -g -O1 -std=gnu11 -D_GNU_SOURCE -Iinclude -Ilib -Ipurgatory \
 	-fsanitize=fuzzer-no-link,address,undefined
 FUZZ_LIB    := $(LIB_SRCS:%.c=$(O)/fuzz/%.o) $(O)/lib/kexec/purgatory_blob.o
-FUZZ_BINS   := $(O)/fuzz/fuzz_image $(O)/fuzz/fuzz_parsers
+# One target a parser: tests/fuzz/fuzz_NAME.c.
+FUZZ_BINS   := $(patsubst tests/fuzz/%.c,$(O)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 
 $(O)/fuzz/lib/%.o: lib/%.c | deps
 	@mkdir -p $(dir $@)
 	$(call say,FUZZCC,$@)$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
 
-$(O)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
-	$(call say,FUZZLD,$@)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+$(O)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(FUZZ_LIB)
+	$(call say,FUZZLD,$@)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $(filter-out %.h,$^) $(LIBS)
 
 $(O)/bench/bare: bench/bare.c $(O)/libkjump-internal.a
 	@mkdir -p $(dir $@)

@@ -262,14 +262,35 @@ int kj_vmcore_vmcoreinfo(const struct kj_vmcore *vc, const char **text);
 
 /* ---- Images (doc/image-format.md) ------------------------------------ */
 
-#define KJ_IMAGE_VERSION	2
+#define KJ_IMAGE_VERSION	3
 #define KJ_IMAGE_HEADER_SIZE	4096
 #define KJ_IMAGE_FLAG_COMPLETE	(1u << 0)
 #define KJ_IMAGE_FLAG_CONSUMED	(1u << 1)
-/* A restore was started: set before the first page is written (and by C
- * before it starts R), so that a restore that fails is not started again
- * and again by every boot. */
-#define KJ_IMAGE_FLAG_ATTEMPTED	(1u << 2)
+/* A boot went on without resuming it: it is never resumed, and the
+ * header says why (discard_reason). */
+#define KJ_IMAGE_FLAG_DISCARDED	(1u << 2)
+/* Restores started (tries): one that did not finish is tried again by the
+ * next boot, up to this many in all; then the image is discarded. */
+#define KJ_IMAGE_TRIES_MAX	2
+
+/* What an image is for. Only a hibernation is ever resumed: a snapshot
+ * resumed would undo everything written since it was taken. */
+enum kj_image_kind {
+	KJ_IMAGE_SNAPSHOT = 1,
+	KJ_IMAGE_HIBERNATION = 2,
+};
+
+/* Why a boot discarded an image (kj_discard_str()). */
+enum kj_discard {
+	KJ_DISCARD_NONE,
+	KJ_DISCARD_NORESUME,	/* the boot was told not to (kjump.noresume=1) */
+	KJ_DISCARD_BAD_IMAGE,	/* a check failed; detail: the kj_image_fault */
+	KJ_DISCARD_OTHER_KERNEL, /* booted with another kernel than A's */
+	KJ_DISCARD_OTHER_MEMORY, /* this machine's memory is not A's */
+	KJ_DISCARD_TRIES,	/* restores were started KJ_IMAGE_TRIES_MAX
+				 * times and none finished */
+	KJ_DISCARD_NO_RESTORE,	/* R could not be loaded or started */
+};
 #define KJ_IMAGE_MAP_MAX	200	/* RAM + excluded entries in a header */
 #define KJ_IMAGE_NOTE_MAX	8192	/* the VMCOREINFO note after the header */
 
@@ -312,9 +333,15 @@ struct kj_image_error {
 };
 
 const char *kj_image_fault_str(enum kj_image_fault fault);
+/* Why an image was discarded, in words; detail as in the header. */
+const char *kj_discard_str(enum kj_discard reason);
 
 struct kj_image_header {
 	uint32_t flags;
+	uint32_t kind;			/* enum kj_image_kind */
+	uint32_t tries;			/* restores started */
+	uint16_t discard_reason;	/* enum kj_discard, with DISCARDED */
+	uint16_t discard_detail;	/* for BAD_IMAGE: the kj_image_fault */
 	uint8_t uuid[16];
 	uint64_t created;
 	uint16_t compressor;
@@ -504,6 +531,7 @@ struct kj_save_core_opts {
 	int level;
 	unsigned int threads;	/* 0: one per online CPU */
 	bool no_filter;		/* save free pages too */
+	enum kj_image_kind kind; /* 0: a snapshot */
 	const struct kj_report *report;
 };
 
@@ -514,25 +542,31 @@ int kj_save_core(const struct kj_save_core_opts *o, struct kj_save_stats *st);
 struct kj_resume_opts {
 	const char *image;
 	const struct kj_extents *extents;	/* the image lies in these */
-	bool check_only;	/* kj_resume(): check, plan R, stop there */
-	bool retry;		/* kj_resume(): even after a restore that
-				 * was started and did not finish */
-	bool verify;		/* kj_restore(): no C checked before (R was
-				 * booted straight): check all C would */
+	bool check_only;	/* kj_resume(): check, plan R, stop there,
+				 * change nothing */
+	bool noresume;		/* kj_resume(): resume nothing; discard the
+				 * image, as a boot that goes on must */
+	const char *uuid;	/* kj_restore(): the image C checked, as
+				 * 32 hex digits; NULL: R booted straight */
 	const struct kj_report *report;
 };
 
-/* In C: checks the image through and through (every checksum, state,
- * kernel, memory layout), then starts R to restore it. Returns only if it
- * did not start R (or with check_only). */
+/* In C: checks the image through and through (kind, state, every
+ * checksum, kernel, memory layout), then starts R to restore it. Returns
+ * only if it did not start R (or with check_only). A hibernation image
+ * it does not resume it discards, with the reason, before it returns: the
+ * boot goes on and A's disks move on. A restore started before and not
+ * finished is started again, up to KJ_IMAGE_TRIES_MAX in all. */
 int kj_resume(const struct kj_resume_opts *o);
 /* The command line that boots R straight from a boot loader (one boot
  * instead of two), for this machine; -E2BIG if it needs more memmap=
  * ranges than the kernel's KASLR keeps out of, or does not fit in size. */
 int kj_resume_boot_args(const struct kj_resume_opts *o, char *out,
 			size_t size);
-/* In R: writes the image back, marks it consumed and jumps into it.
- * Returns only on failure, with nothing written if the checks failed. */
+/* In R: checks the image (its state, shape, kernel, this machine; the
+ * UUID C checked), writes it back verifying every block in the same pass,
+ * marks it consumed and jumps into it. Returns only on failure: then
+ * nothing is jumped to. */
 int kj_restore(const struct kj_resume_opts *o);
 
 /* In kjump's initramfs: does what the kernel command line asks

@@ -49,28 +49,72 @@ int cmd_extents(int argc, char **argv)
 	return 0;
 }
 
+/* A map larger than this is refused rather than cut short: 16 MiB is
+ * some 600000 extents, far more than any file written at once has. */
+#define MAP_MAX (16u << 20)
+
+/* The whole of a map file, NUL-terminated; -EFBIG past MAP_MAX. */
+static int read_map(FILE *f, char **text)
+{
+	size_t len = 0, cap = 0;
+	char *buf = NULL, *p;
+
+	do {
+		if (len == cap) {
+			cap = cap ? 2 * cap : 65536;
+			p = realloc(buf, cap + 1);
+			if (!p) {
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = p;
+		}
+		len += fread(buf + len, 1, cap - len, f);
+	} while (len == cap && len <= MAP_MAX);
+	if (ferror(f) || len > MAP_MAX) {
+		free(buf);
+		return len > MAP_MAX ? -EFBIG : -EIO;
+	}
+	buf[len] = '\0';
+	*text = buf;
+	return 0;
+}
+
+static void explain_map(const char *path, int err, size_t bad)
+{
+	if (err == -EFBIG)
+		error("'%s' is larger than %u MiB: not an extent map", path, MAP_MAX >> 20);
+	else if (err == -EINVAL)
+		error("'%s': line %zu is not 'DEVICE_OFFSET LENGTH' in decimal bytes, whole pages",
+		      path, bad);
+	else if (err == -ERANGE)
+		error("'%s': line %zu: the extents reach past 2^64 bytes", path, bad);
+	else if (err == -EEXIST)
+		error("'%s': line %zu: the extent overlaps an earlier one", path, bad);
+	else if (err == -ENODATA)
+		error("'%s' lists no extents", path);
+	else
+		error("cannot read '%s': %s", path, strerror(-err));
+}
+
 int read_extents(const char *path, struct kj_extents *x)
 {
-	size_t len, bad = 0;
-	char *text;
+	size_t bad = 0;
+	char *text = NULL;
 	int err;
 	FILE *f = fopen(path, "r");
 
 	if (!f) {
-		error("cannot open '%s': %s", path, strerror(errno));
-		return -errno;
+		err = -errno;
+		error("cannot open '%s': %s", path, strerror(-err));
+		return err;
 	}
-	text = malloc(1 << 20);
-	len = text ? fread(text, 1, (1 << 20) - 1, f) : 0;
+	err = read_map(f, &text);
 	fclose(f);
-	if (!text)
-		return -ENOMEM;
-	text[len] = '\0';
-	err = kj_extents_parse(text, x, &bad);
+	if (!err)
+		err = kj_extents_parse(text, x, &bad);
 	free(text);
-	if (err == -EINVAL)
-		error("'%s': line %zu is not 'DEVICE_OFFSET LENGTH' in whole pages", path, bad);
-	else if (err)
-		error("'%s' lists no extents", path);
+	if (err)
+		explain_map(path, err, bad);
 	return err;
 }

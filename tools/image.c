@@ -110,12 +110,31 @@ int cmd_verify(int argc, char **argv)
 
 static const char *state_of(const struct kj_image_header *h)
 {
+	static char text[256];
+
 	if (!(h->flags & KJ_IMAGE_FLAG_COMPLETE))
 		return "incomplete";
 	if (h->flags & KJ_IMAGE_FLAG_CONSUMED)
 		return "consumed";
-	return h->flags & KJ_IMAGE_FLAG_ATTEMPTED
-		? "complete; a restore was started and did not finish" : "complete";
+	if (h->flags & KJ_IMAGE_FLAG_DISCARDED) {
+		snprintf(text, sizeof(text), "discarded: %s%s%s%s",
+			 kj_discard_str(h->discard_reason),
+			 h->discard_reason == KJ_DISCARD_BAD_IMAGE ? " (" : "",
+			 h->discard_reason == KJ_DISCARD_BAD_IMAGE
+			 ? kj_image_fault_str(h->discard_detail) : "",
+			 h->discard_reason == KJ_DISCARD_BAD_IMAGE ? ")" : "");
+		return text;
+	}
+	if (!h->tries)
+		return "complete";
+	snprintf(text, sizeof(text), "complete; %u of %u restores started did not finish",
+		 h->tries, KJ_IMAGE_TRIES_MAX);
+	return text;
+}
+
+static const char *kind_of(const struct kj_image_header *h)
+{
+	return h->kind == KJ_IMAGE_HIBERNATION ? "hibernation" : "snapshot";
 }
 
 static const char *compressor_name(uint16_t c)
@@ -144,6 +163,7 @@ static void print_text(const char *path, const struct kj_image_header *h,
 		       const char *uuid, const char *when, uint64_t size)
 {
 	printf("image:        %s\n", path);
+	printf("kind:         %s\n", kind_of(h));
 	printf("state:        %s\n", state_of(h));
 	printf("uuid:         %s\n", uuid);
 	printf("created:      %s\n", when);
@@ -164,21 +184,56 @@ static void print_text(const char *path, const struct kj_image_header *h,
 	printf("ratio:        %.2f\n", ratio(h));
 }
 
+/* "key": "s", with quotes, backslashes and control bytes escaped as JSON
+ * wants them: the header's strings are the saved kernel's, and a path may
+ * hold anything. */
+static void json_string(const char *key, const char *s)
+{
+	printf("\"%s\": \"", key);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	fputs("\", ", stdout);
+}
+
 static void print_json(const char *path, const struct kj_image_header *h,
 		       const char *uuid, const char *when)
 {
-	printf("{\"image\": \"%s\", \"state\": \"%s\", \"uuid\": \"%s\", "
-	       "\"created\": \"%s\", \"osrelease\": \"%s\", \"build_id\": \"%s\", "
-	       "\"reentry\": %llu, \"compressor\": \"%s\", \"level\": %u, "
+	putchar('{');
+	json_string("image", path);
+	json_string("state", state_of(h));
+	json_string("uuid", uuid);
+	json_string("created", when);
+	json_string("osrelease", h->osrelease);
+	json_string("build_id", h->build_id);
+	printf("\"reentry\": %llu, \"compressor\": \"%s\", \"level\": %u, "
 	       "\"pages_ram\": %llu, \"pages_saved\": %llu, \"pages_zero\": %llu, "
 	       "\"pages_free\": %llu, \"blocks\": %llu, \"bytes\": %llu, "
 	       "\"ratio\": %.3f}\n",
-	       path, state_of(h), uuid, when, h->osrelease, h->build_id,
 	       (unsigned long long)h->reentry, compressor_name(h->compressor),
 	       h->level, (unsigned long long)h->pages_ram,
 	       (unsigned long long)h->pages_saved, (unsigned long long)h->pages_zero,
 	       (unsigned long long)h->pages_free, (unsigned long long)h->nblocks,
 	       (unsigned long long)(h->trailer_offset + KJ_PAGE_SIZE), ratio(h));
+}
+
+/* The creation time as a date. A header may say anything its checksum
+ * covers: past what gmtime() can give (it returns NULL), the number. */
+static void format_time(uint64_t created, char *out, size_t size)
+{
+	time_t t = (time_t)created;
+	struct tm tm;
+
+	if (created > INT64_MAX || !gmtime_r(&t, &tm) ||
+	    !strftime(out, size, "%Y-%m-%d %H:%M:%S UTC", &tm))
+		snprintf(out, size, "%llu", (unsigned long long)created);
 }
 
 int cmd_info(int argc, char **argv)
@@ -187,7 +242,6 @@ int cmd_info(int argc, char **argv)
 	struct kj_image *img;
 	char uuid[40], when[40];
 	bool json = false;
-	time_t t;
 	int r = one_path(argc, argv,
 			 "usage: kjump info [--extents MAP] IMAGE [--json]\n\n"
 			 "Shows IMAGE's header: its state, the kernel it holds, page counts,\n"
@@ -200,8 +254,7 @@ int cmd_info(int argc, char **argv)
 		return EXIT_FAILED;
 	h = kj_image_get_header(img);
 	format_uuid(h->uuid, uuid);
-	t = (time_t)h->created;
-	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", gmtime(&t));
+	format_time(h->created, when, sizeof(when));
 	if (json)
 		print_json(argv[optind], h, uuid, when);
 	else

@@ -20,20 +20,24 @@ struct resume {
 static void resume_usage(FILE *f, bool restore)
 {
 	fprintf(f, restore
-		? "usage: kjump restore --image DEST [--extents MAP] [--verify]\n\n"
-		  "In R: writes the image back to the memory it came from (seen here as\n"
-		  "/dev/pmemN), marks it consumed, and jumps back into the saved system.\n"
-		  "--verify: no C checked the image and the machine before (R was booted\n"
-		  "straight from the boot loader); check everything C would, first.\n"
-		: "usage: kjump resume --image DEST [--extents MAP] [--check | --boot-args] [--retry]\n\n"
-		  "Resumes the system hibernated into DEST. First checks everything: every\n"
-		  "checksum, that the image is complete and was not resumed before, that\n"
-		  "this machine's RAM is the one it was saved from, that this kernel is\n"
-		  "the one that saved it. Then starts R in the reserved region to write it\n"
-		  "back. --check stops after the checks and says whether it could resume.\n\n"
-		  "A restore that was started and did not finish (R failed, or the power\n"
-		  "went) is not started again, lest every boot try and fail the same way:\n"
-		  "--retry starts it all the same. The image is kept either way.\n\n"
+		? "usage: kjump restore --image DEST [--extents MAP] [--uuid UUID]\n\n"
+		  "In R: checks the image and this machine, writes the image back to the\n"
+		  "memory it came from (seen here as /dev/pmemN), checking every block's\n"
+		  "checksum as it writes, marks it consumed, and jumps back into the\n"
+		  "saved system. Nothing is jumped to unless every block verified.\n"
+		  "--uuid: the image C checked (32 hex digits); R refuses another.\n"
+		: "usage: kjump resume --image DEST [--extents MAP] [--check | --boot-args | --discard]\n\n"
+		  "Resumes the system hibernated into DEST. First checks everything: that\n"
+		  "it is a hibernation (a snapshot is never resumed), complete, neither\n"
+		  "resumed nor discarded before, every checksum, that this kernel is the\n"
+		  "one that saved it and this machine's RAM the one it was saved from.\n"
+		  "Then starts R in the reserved region to write it back.\n\n"
+		  "An image it does not resume it discards, saying why ('kjump info'\n"
+		  "shows it too): the boot goes on, the disks move on, and the image must\n"
+		  "never be resumed after. A restore that was started and did not finish\n"
+		  "(R failed, or the power went) is started again, twice in all.\n\n"
+		  "--check stops after the checks, changes nothing, and says whether it\n"
+		  "could resume. --discard resumes nothing and discards the image.\n\n"
 		  "--boot-args prints, and does nothing else, the command line that makes\n"
 		  "a boot straight into R, one boot instead of two: for a boot loader's\n"
 		  "one-shot entry with this kernel and kjump's initramfs. It describes\n"
@@ -48,8 +52,8 @@ static int parse_resume(int argc, char **argv, struct resume *r, bool restore)
 		{ "extents", required_argument, NULL, 'x' },
 		{ "check", no_argument, NULL, 'c' },
 		{ "boot-args", no_argument, NULL, 'b' },
-		{ "verify", no_argument, NULL, 'v' },
-		{ "retry", no_argument, NULL, 'r' },
+		{ "discard", no_argument, NULL, 'd' },
+		{ "uuid", required_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -64,20 +68,22 @@ static int parse_resume(int argc, char **argv, struct resume *r, bool restore)
 			r->o.check_only = true;
 		else if (c == 'b' && !restore)
 			r->boot_args = true;
-		else if (c == 'v' && restore)
-			r->o.verify = true;
-		else if (c == 'r' && !restore)
-			r->o.retry = true;
+		else if (c == 'd' && !restore)
+			r->o.noresume = true;
+		else if (c == 'u' && restore)
+			r->o.uuid = optarg;
 		else if (c == 'h') {
 			resume_usage(stdout, restore);
 			return -1;
 		} else {
-			bad_option(argv[0], strchr("cbvr", c) ? '?' : c, argv[optind - 1]);
+			/* --uuid took its value: the option is before it */
+			bad_option(argv[0], strchr("cbdu", c) ? '?' : c,
+				   argv[optind - 1 - (c == 'u')]);
 			return EXIT_USAGE;
 		}
 	}
-	if (r->o.check_only && r->boot_args) {
-		error("--check and --boot-args do not go together");
+	if (r->o.check_only + r->boot_args + r->o.noresume > 1) {
+		error("--check, --boot-args and --discard do not go together");
 		return EXIT_USAGE;
 	}
 	if (!r->o.image || optind != argc) {

@@ -3,6 +3,7 @@
  * kj_save_core() (lib/flow/save.c). */
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "tool.h"
 
@@ -26,6 +27,8 @@ static void save_usage(FILE *f)
 		"  --threads N         compression threads (default: online CPUs)\n"
 		"  --from CORE         read an ELF core file instead of " KJ_VMCORE_PATH "\n"
 		"  --no-filter         save free pages too\n"
+		"  --kind KIND         snapshot (default), or hibernation: the only kind\n"
+		"                      that is ever resumed; the caller must not go on\n"
 		"  --extents MAP       DEST is a device, and the image goes into the\n"
 		"                      extents MAP lists (from 'kjump extents FILE')\n"
 		"  -h, --help          show this help\n");
@@ -39,6 +42,7 @@ static int parse_save_args(int argc, char **argv, struct save_args *a)
 		{ "threads", required_argument, NULL, 'j' },
 		{ "from", required_argument, NULL, 'f' },
 		{ "no-filter", no_argument, NULL, 'n' },
+		{ "kind", required_argument, NULL, 'K' },
 		{ "extents", required_argument, NULL, 'x' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -53,6 +57,15 @@ static int parse_save_args(int argc, char **argv, struct save_args *a)
 		case 't': a->o.dest = optarg; break;
 		case 'f': a->o.core = optarg; break;
 		case 'n': a->o.no_filter = true; break;
+		case 'K':
+			if (!strcmp(optarg, "snapshot") || !strcmp(optarg, "hibernation")) {
+				a->o.kind = optarg[0] == 's' ? KJ_IMAGE_SNAPSHOT
+							     : KJ_IMAGE_HIBERNATION;
+				break;
+			}
+			error("unknown kind '%s'", optarg);
+			hint("use snapshot or hibernation");
+			return EXIT_USAGE;
 		case 'x': a->extents = optarg; break;
 		case 'c':
 			if (compress_option(optarg, &a->o))

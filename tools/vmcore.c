@@ -106,7 +106,9 @@ int cmd_vmcore(int argc, char **argv)
 	err = kj_vmcore_open(path, &vc);
 	if (err) {
 		error("cannot open '%s': %s", path,
-		      err == -ENOEXEC ? "not an x86_64 ELF core" : strerror(-err));
+		      err == -ENOEXEC ? "not an x86_64 ELF core"
+		      : err == -ENODATA ? "truncated: it ends before the memory its headers describe"
+		      : strerror(-err));
 		return EXIT_FAILED;
 	}
 	if (read_mode)

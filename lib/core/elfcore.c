@@ -128,7 +128,8 @@ int kj_elfcore_parse(const void *buf, size_t len, struct kj_elf_phdr **phdrs,
 	for (size_t i = 0; i < phnum; i++) {
 		get_phdr(p + phoff + i * PHDR_SIZE, &ph[i]);
 		if (ph[i].filesz > ph[i].memsz ||
-		    ph[i].paddr + ph[i].memsz < ph[i].paddr) {
+		    ph[i].paddr + ph[i].memsz < ph[i].paddr ||
+		    ph[i].offset + ph[i].filesz < ph[i].offset) {
 			free(ph);
 			return -EBADMSG;
 		}

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/le.h"
@@ -41,23 +42,29 @@ static int read_headers(struct kj_vmcore *vc)
 	return err;
 }
 
-/* Finds the VMCOREINFO note among the notes of one PT_NOTE. */
+/*
+ * Finds the VMCOREINFO note among the notes of one PT_NOTE. The sizes are
+ * rounded up in 64 bits and checked against what is left of the buffer
+ * before use: rounded up in 32 bits, a size near 4 GiB wrapped to 0 and
+ * the note's text was read far past the buffer.
+ */
 static char *find_vmcoreinfo(const uint8_t *p, size_t len)
 {
 	static const char name[] = KJ_VMCOREINFO_NAME;
 	size_t off = 0;
 
 	while (len - off >= 12) {
-		uint32_t namesz = get_le32(p + off);
-		uint32_t descsz = get_le32(p + off + 4);
-		size_t name_end = off + 12 + ((namesz + 3u) & ~3u);
-		size_t desc_end = name_end + ((descsz + 3u) & ~3u);
+		uint64_t namesz = get_le32(p + off), descsz = get_le32(p + off + 4);
+		uint64_t name_len = kj_align_up(namesz, 4);
+		uint64_t desc_len = kj_align_up(descsz, 4);
+		size_t left = len - off - 12;
 
-		if (!namesz || desc_end > len || desc_end < off)
+		if (!namesz || name_len > left || desc_len > left - name_len)
 			return NULL;
-		if (namesz == sizeof(name) && !memcmp(p + off + 12, name, namesz))
-			return strndup((const char *)p + name_end, descsz);
-		off = desc_end;
+		if (namesz == sizeof(name) && !memcmp(p + off + 12, name, sizeof(name)))
+			return strndup((const char *)p + off + 12 + name_len,
+				       (size_t)descsz);
+		off += 12 + (size_t)(name_len + desc_len);
 	}
 	return NULL;
 }
@@ -77,6 +84,31 @@ static void read_vmcoreinfo(struct kj_vmcore *vc)
 	}
 }
 
+/*
+ * A core file cut short (a copy that did not finish) must be refused here:
+ * the saver maps its PT_LOADs, and a mapping past the end of a file is a
+ * SIGBUS, not an error. /proc/vmcore is made from the headers themselves;
+ * a file that reports no size (procfs) is not checked.
+ */
+static int check_loads_in_file(const struct kj_vmcore *vc)
+{
+	struct stat st;
+
+	if (fstat(vc->fd, &st))
+		return -errno;
+	if (!S_ISREG(st.st_mode) || st.st_size <= 0)
+		return 0;
+	for (size_t i = 0; i < vc->nph; i++) {
+		const struct kj_elf_phdr *ph = &vc->ph[i];
+
+		if (ph->type == KJ_PT_LOAD &&
+		    (ph->offset > (uint64_t)st.st_size ||
+		     ph->filesz > (uint64_t)st.st_size - ph->offset))
+			return -ENODATA;
+	}
+	return 0;
+}
+
 int kj_vmcore_open(const char *path, struct kj_vmcore **out)
 {
 	struct kj_vmcore *vc = calloc(1, sizeof(*vc));
@@ -86,6 +118,8 @@ int kj_vmcore_open(const char *path, struct kj_vmcore **out)
 		return -ENOMEM;
 	vc->fd = open(path, O_RDONLY | O_CLOEXEC);
 	err = vc->fd < 0 ? -errno : read_headers(vc);
+	if (!err)
+		err = check_loads_in_file(vc);
 	if (err) {
 		kj_vmcore_close(vc);
 		return err;

@@ -3,7 +3,8 @@
  * The task of a kernel kjump started, or of a boot asked to resume, read
  * from its command line: kjump.action= (snapshot or hibernate in B,
  * restore in R), kjump.image=, kjump.compress=, kjump.extents=,
- * kjump.checked=, and kjump.resume= (in C), kjump.retry=.
+ * kjump.uuid= (R started by C), and kjump.resume= with kjump.noresume=
+ * (in C).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -14,9 +15,9 @@
 #define ARG_MAX 4096
 
 struct boot_args {
-	char action[16], image[256], compress[16], resume[256];
+	char action[16], image[256], compress[16], resume[256], uuid[40];
 	char extents[ARG_MAX];
-	bool checked, retry;
+	bool noresume;
 };
 
 /* Copies the value of word (key=value) into out if it is key's. */
@@ -45,12 +46,10 @@ static void parse(const char *cmdline, struct boot_args *a)
 		take(cmdline, len, "kjump.compress=", a->compress, sizeof(a->compress));
 		take(cmdline, len, "kjump.extents=", a->extents, sizeof(a->extents));
 		take(cmdline, len, "kjump.resume=", a->resume, sizeof(a->resume));
+		take(cmdline, len, "kjump.uuid=", a->uuid, sizeof(a->uuid));
 		flag[0] = '\0';
-		take(cmdline, len, "kjump.checked=", flag, sizeof(flag));
-		a->checked = *flag ? !strcmp(flag, "1") : a->checked;
-		flag[0] = '\0';
-		take(cmdline, len, "kjump.retry=", flag, sizeof(flag));
-		a->retry = *flag ? !strcmp(flag, "1") : a->retry;
+		take(cmdline, len, "kjump.noresume=", flag, sizeof(flag));
+		a->noresume = *flag ? !strcmp(flag, "1") : a->noresume;
 		cmdline += len;
 		cmdline += strspn(cmdline, " \t\n");
 	}
@@ -85,9 +84,12 @@ static int extents(const struct kj_report *r, const struct boot_args *a,
 static int save_task(const struct kj_report *r, const struct boot_args *a)
 {
 	struct kj_extents x;
-	struct kj_save_core_opts o = { .dest = a->image, .report = r,
-				       .compressor = KJ_COMPRESS_LZ4, .level = 1 };
 	bool hibernate = !strcmp(a->action, "hibernate");
+	struct kj_save_core_opts o = {
+		.dest = a->image, .report = r,
+		.compressor = KJ_COMPRESS_LZ4, .level = 1,
+		.kind = hibernate ? KJ_IMAGE_HIBERNATION : KJ_IMAGE_SNAPSHOT,
+	};
 	int err = extents(r, a, &x);
 
 	if (!err && *a->compress && kj_compressor_parse(a->compress, &o.compressor, &o.level))
@@ -107,21 +109,20 @@ static int save_task(const struct kj_report *r, const struct boot_args *a)
 	return err;
 }
 
-/* R, started by C (which checked everything and says so with
- * kjump.checked=1), or by the boot loader with the arguments of
- * kj_resume_boot_args() (then R checks everything itself): write the
- * image back and jump into it. Back here means it could not: reboot, for
- * a normal boot. */
+/* R, started by C (kjump.uuid= names the image it checked) or by the boot
+ * loader with the arguments of kj_resume_boot_args(): write the image
+ * back and jump into it. Back here means it could not: reboot, and the
+ * next boot tries again or discards the image. */
 static int restore_task(const struct kj_report *r, const struct boot_args *a)
 {
 	struct kj_extents x;
-	struct kj_resume_opts o = { .image = a->image, .verify = !a->checked,
-				    .report = r };
+	struct kj_resume_opts o = { .image = a->image, .report = r,
+				    .uuid = *a->uuid ? a->uuid : NULL };
 	int err = extents(r, a, &x);
 
 	o.extents = x.n ? &x : NULL;
 	say_info(r, "restore: from '%s'%s", a->image,
-		 o.verify ? ", checking everything first" : "");
+		 o.uuid ? ", which C checked" : ", started by the boot loader");
 	if (!err)
 		err = kj_restore(&o);
 	kj_extents_release(&x);
@@ -131,14 +132,15 @@ static int restore_task(const struct kj_report *r, const struct boot_args *a)
 }
 
 /* C: resume the system hibernated into kjump.resume=DEV if it can be;
- * otherwise the boot goes on. */
+ * otherwise discard it (kj_resume() does) and the boot goes on. */
 static int resume_task(const struct kj_report *r, const struct boot_args *a)
 {
-	struct kj_resume_opts o = { .image = a->resume, .retry = a->retry,
+	struct kj_resume_opts o = { .image = a->resume, .noresume = a->noresume,
 				    .report = r };
 	int err;
 
-	say_info(r, "trying to resume from '%s'", a->resume);
+	if (!a->noresume)
+		say_info(r, "trying to resume from '%s'", a->resume);
 	err = kj_resume(&o);
 	say_info(r, "not resuming: booting on");
 	return err;

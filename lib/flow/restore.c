@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * In R: write the image back through /dev/pmemN, mark it consumed, jump
- * back into A. After C, R checks the image's shape as it writes (C checked
- * the rest). Booted straight from the boot loader (verify), it checks all
- * C would have, before the first write.
+ * In R: write the image back through /dev/pmemN, verifying every block in
+ * the pass that writes it, mark it consumed, jump back into A. R trusts
+ * nothing C checked: the disk may have changed since, or be another one
+ * under the same name (C names the image it checked by its UUID). R
+ * writes only into memory that holds nothing yet (A's RAM, which this
+ * fresh boot does not use), and jumps only once every block verified. A
+ * failure keeps the image: the next boot tries again or discards it.
  */
 #include <errno.h>
 #include <string.h>
@@ -27,61 +30,28 @@ static int prepare_jump(const struct resume *s, struct kj_pmems *pm)
 	return err;
 }
 
-static int check_shape(const struct resume *s, struct kj_pmems *pm)
+/* C named the image it checked; booted straight, R counts its own try. */
+static int check_identity(const struct resume *s)
 {
 	const struct kj_report *r = s->o->report;
-	struct kj_image_error e;
-	int err = kj_restore_check(s->img, pm, &e);
+	char uuid[33];
 
-	if (err) {
-		say_error(r, "refusing to restore '%s' (nothing written): %s", s->o->image,
-			  err == -ERANGE ? "a page lies outside this machine's memory"
-					 : kj_image_fault_str(e.fault));
-		return err;
+	kj_uuid_hex(s->h->uuid, uuid);
+	if (s->o->uuid && strcmp(s->o->uuid, uuid)) {
+		say_error(r, "'%s' is not the image C checked (UUID %s, not %s)",
+			  s->o->image, uuid, s->o->uuid);
+		return -ESTALE;
 	}
-	/* C marked it before starting R; booted straight, R marks it */
-	if (s->o->verify && (err = kj_resume_mark(s, KJ_IMAGE_FLAG_ATTEMPTED)))
-		say_error(r, "cannot mark '%s' as being restored (nothing written): %s",
-			  s->o->image, strerror(-err));
-	return err;
+	if (!s->o->uuid && s->h->tries >= KJ_IMAGE_TRIES_MAX) {
+		say_error(r, "the restore of '%s' was started %u times and did not finish",
+			  s->o->image, s->h->tries);
+		return -EALREADY;
+	}
+	return 0;
 }
 
-/* Write, mark, jump. Returns only on failure. */
-static int restore(const struct resume *s, struct kj_pmems *pm)
-{
-	const struct kj_report *r = s->o->report;
-	struct kj_image_error e;
-	struct timespec t0;
-	uint64_t pages = 0;
-	int err;
-
-	kj_clock_start(&t0);
-	err = check_shape(s, pm);
-	if (err)
-		return err;
-	say_info(r, "restore: shape checked in %.2f s", kj_clock_since(&t0));
-	err = kj_restore_write(s->img, pm, &e, &pages);
-	if (err) {
-		say_error(r, "restoring '%s' failed while writing: %s", s->o->image,
-			  err == -EBADMSG ? kj_image_fault_str(e.fault) : strerror(-err));
-		return err;
-	}
-	say_info(r, "restored %llu pages in %.2f s", (unsigned long long)pages,
-		 kj_clock_since(&t0));
-	err = kj_resume_mark(s, KJ_IMAGE_FLAG_CONSUMED);
-	if (err)
-		say_error(r, "cannot mark '%s' consumed: %s", s->o->image, strerror(-err));
-	if (!err)
-		err = prepare_jump(s, pm);
-	if (err)
-		return err;
-	say_info(r, "image marked consumed; jumping back to 0x%llx",
-		 (unsigned long long)s->h->reentry);
-	sync();
-	return kj_kexec_jump();
-}
-
-/* R booted straight: the machine checks C would have made. */
+/* R's machine: its persistent memory is the image's RAM, and its kernel
+ * lies outside. */
 static int check_machine(const struct resume *s, const struct kj_pmems *pm)
 {
 	const struct kj_report *r = s->o->report;
@@ -104,6 +74,20 @@ static int check_machine(const struct resume *s, const struct kj_pmems *pm)
 	return err;
 }
 
+static int check_shape(const struct resume *s, struct kj_pmems *pm)
+{
+	struct kj_image_error e;
+	int err = kj_restore_check(s->img, pm, &e);
+
+	if (err)
+		say_error(s->o->report, "refusing to restore '%s' (nothing written): %s",
+			  s->o->image, err == -ERANGE
+			  ? "a page lies outside this machine's memory"
+			  : kj_image_fault_str(e.fault));
+	return err;
+}
+
+/* Everything before the first write. */
 static int checks(struct resume *s, struct kj_pmems **pm)
 {
 	const struct kj_report *r = s->o->report;
@@ -111,15 +95,68 @@ static int checks(struct resume *s, struct kj_pmems **pm)
 	int err;
 
 	kj_clock_start(&t0);
-	err = kj_resume_check_image(s, s->o->verify);
-	if (!err && s->o->verify)
+	err = kj_resume_open(s);
+	if (!err)
+		err = kj_resume_check_state(s);
+	if (!err)
+		err = check_identity(s);
+	if (!err)
 		err = kj_resume_check_kernel(s);
 	if (!err && (err = kj_pmems_open(pm)))
 		say_error(r, "no persistent memory to restore into: %s", strerror(-err));
-	if (!err && s->o->verify && !(err = check_machine(s, *pm)))
+	if (!err)
+		err = check_machine(s, *pm);
+	if (!err)
+		err = check_shape(s, *pm);
+	if (!err)
 		say_info(r, "restore: checked '%s' in %.2f s", s->o->image,
 			 kj_clock_since(&t0));
 	return err;
+}
+
+static int write_back(const struct resume *s, struct kj_pmems *pm)
+{
+	const struct kj_report *r = s->o->report;
+	struct kj_image_mark tried = { .count_try = true };
+	struct kj_image_error e;
+	struct timespec t0;
+	uint64_t pages = 0;
+	int err = s->o->uuid ? 0 : kj_resume_mark(s, &tried);
+
+	if (err) {
+		say_error(r, "cannot mark '%s' as being restored (nothing written): %s",
+			  s->o->image, strerror(-err));
+		return err;
+	}
+	kj_clock_start(&t0);
+	err = kj_restore_write(s->img, pm, &e, &pages);
+	if (err) {
+		say_error(r, "restoring '%s' failed while writing: %s", s->o->image,
+			  err == -EBADMSG ? kj_image_fault_str(e.fault) : strerror(-err));
+		return err;
+	}
+	say_info(r, "restored %llu pages in %.2f s, every block verified",
+		 (unsigned long long)pages, kj_clock_since(&t0));
+	return 0;
+}
+
+/* Mark, jump. Returns only on failure. */
+static int jump(const struct resume *s, struct kj_pmems *pm)
+{
+	struct kj_image_mark consumed = { .flags = KJ_IMAGE_FLAG_CONSUMED };
+	int err = kj_resume_mark(s, &consumed);
+
+	if (err)
+		say_error(s->o->report, "cannot mark '%s' consumed: %s", s->o->image,
+			  strerror(-err));
+	if (!err)
+		err = prepare_jump(s, pm);
+	if (err)
+		return err;
+	say_info(s->o->report, "image marked consumed; jumping back to 0x%llx",
+		 (unsigned long long)s->h->reentry);
+	sync();
+	return kj_kexec_jump();
 }
 
 int kj_restore(const struct kj_resume_opts *o)
@@ -131,7 +168,9 @@ int kj_restore(const struct kj_resume_opts *o)
 	if (!err)
 		err = checks(&s, &pm);
 	if (!err)
-		err = restore(&s, pm);
+		err = write_back(&s, pm);
+	if (!err)
+		err = jump(&s, pm);
 	kj_pmems_close(pm);
 	kj_resume_release(&s);
 	return err;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * In C, the kernel of the next boot: check an image through and through,
- * then kexec R into the region to restore it. Or print the command line
- * that has the boot loader start R straight.
+ * then kexec R into the region to restore it. An image it does not resume
+ * it discards first: this boot goes on, and A's disks with it.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,42 +12,53 @@
 
 #include "flow/resume.h"
 
-/*
- * The kernel's KASLR keeps itself out of at most 4 memmap= ranges, and
- * reads a range at address 0 as a memory limit: past that, R could be
- * placed in the very memory it writes.
- */
-#define KASLR_MEMMAP_MAX 4
+void kj_uuid_hex(const uint8_t uuid[16], char out[33])
+{
+	for (int i = 0; i < 16; i++)
+		snprintf(out + 2 * i, 3, "%02x", uuid[i]);
+}
 
-int kj_resume_check_image(struct resume *s, bool full)
+int kj_resume_open(struct resume *s)
+{
+	const struct kj_report *r = s->o->report;
+	struct kj_image_error e;
+	int err = kj_image_open_extents(s->o->image, s->o->extents, &s->img, &e);
+
+	if (err == -EBADMSG)
+		say_error(r, "cannot resume '%s': %s", s->o->image, kj_image_fault_str(e.fault));
+	else if (err)
+		say_error(r, "cannot read '%s': %s", s->o->image, strerror(-err));
+	if (!err)
+		s->h = kj_image_get_header(s->img);
+	return err;
+}
+
+int kj_resume_check_state(const struct resume *s)
 {
 	const struct kj_report *r = s->o->report;
 	const char *image = s->o->image;
-	struct kj_image_error e;
-	int err;
+	const struct kj_image_header *h = s->h;
 
-	err = kj_image_open_extents(image, s->o->extents, &s->img, &e);
-	if (!err && full)
-		err = kj_image_verify(s->img, NULL, NULL, &e);
-	if (err == -EBADMSG)
-		say_error(r, "cannot resume '%s': %s", image, kj_image_fault_str(e.fault));
-	else if (err)
-		say_error(r, "cannot read '%s': %s", image, strerror(-err));
-	if (err)
-		return err;
-	s->h = kj_image_get_header(s->img);
-	if (s->h->flags & KJ_IMAGE_FLAG_CONSUMED) {
+	if (!(h->flags & KJ_IMAGE_FLAG_COMPLETE)) {
+		say_error(r, "cannot resume '%s': %s", image,
+			  kj_image_fault_str(KJ_IMG_INCOMPLETE));
+	} else if (h->flags & KJ_IMAGE_FLAG_CONSUMED) {
 		say_error(r, "'%s' was resumed once already; it is never resumed twice", image);
-		return -EALREADY;
+	} else if (h->flags & KJ_IMAGE_FLAG_DISCARDED) {
+		say_error(r, "'%s' was discarded: %s", image, kj_discard_str(h->discard_reason));
+	} else if (h->kind != KJ_IMAGE_HIBERNATION) {
+		say_error(r, "'%s' is a snapshot: resuming it would undo everything written since it was taken",
+			  image);
+		say_hint(r, "a snapshot is for 'kjump verify', 'info' and 'export'; only 'kjump hibernate' makes an image to resume");
+	} else if (!h->reentry) {
+		say_error(r, "'%s' has no re-entry point: it cannot be resumed", image);
+	} else {
+		return 0;
 	}
-	if (!s->h->reentry) {
-		say_error(r, "'%s' has no re-entry point: it is a snapshot, not a hibernation", image);
-		return -EINVAL;
-	}
-	return 0;
+	return -EINVAL;
 }
 
-int kj_resume_check_kernel(const struct resume *s)
+int kj_resume_check_kernel(struct resume *s)
 {
 	struct utsname u;
 
@@ -56,12 +67,13 @@ int kj_resume_check_kernel(const struct resume *s)
 	say_error(s->o->report, "'%s' was saved by kernel %s; this is %s", s->o->image,
 		  s->h->osrelease, uname(&u) ? "unknown" : u.release);
 	say_hint(s->o->report, "boot the kernel that hibernated, to resume");
+	s->why = KJ_DISCARD_OTHER_KERNEL;
 	return -EINVAL;
 }
 
-int kj_resume_mark(const struct resume *s, uint32_t flag)
+int kj_resume_mark(const struct resume *s, const struct kj_image_mark *m)
 {
-	return kj_image_mark(s->o->image, s->o->extents, flag);
+	return kj_image_mark(s->o->image, s->o->extents, m);
 }
 
 void kj_resume_release(struct resume *s)
@@ -70,8 +82,7 @@ void kj_resume_release(struct resume *s)
 	s->img = NULL;
 }
 
-/* The legacy persistent memory of R's plan: where it writes. */
-static size_t pram_of(const struct kj_load_plan *plan, struct kj_range *out)
+size_t kj_pram_of(const struct kj_load_plan *plan, struct kj_range *out)
 {
 	size_t n = 0;
 
@@ -92,11 +103,11 @@ static void show_range(const struct kj_report *r, const char *label,
 /* The RAM R would restore into here must be the RAM the image holds. */
 static int check_ram(void *ctx, const struct kj_load_plan *plan)
 {
-	const struct resume *s = ctx;
+	struct resume *s = ctx;
 	const struct kj_report *r = s->o->report;
 	struct kj_range pram[KJ_E820_MAX];
 	const struct kj_range *there, *here;
-	size_t n = pram_of(plan, pram);
+	size_t n = kj_pram_of(plan, pram);
 	size_t i = kj_ranges_first_difference(pram, n, s->h->ram, s->h->nram);
 
 	if (i == SIZE_MAX)
@@ -108,18 +119,21 @@ static int check_ram(void *ctx, const struct kj_load_plan *plan)
 	show_range(r, "there: ", there);
 	show_range(r, "here:  ", here);
 	say_hint(r, "resume on the machine that hibernated, booted with the same crashkernel=");
+	s->why = KJ_DISCARD_OTHER_MEMORY;
 	return -EXDEV;
 }
 
-static int task(struct resume *s, bool checked)
+int kj_resume_task(struct resume *s, bool from_c)
 {
+	char uuid[33];
 	size_t n = kj_task_cmdline(s->append, sizeof(s->append), "restore",
 				   s->o->image, NULL, s->o->extents);
 
-	/* R need not check again what C checked (see kj_restore()) */
-	if (checked && n < sizeof(s->append))
+	if (from_c && n < sizeof(s->append)) {
+		kj_uuid_hex(s->h->uuid, uuid);
 		n += (size_t)snprintf(s->append + n, sizeof(s->append) - n,
-				      " kjump.checked=1");
+				      " kjump.uuid=%s", uuid);
+	}
 	if (n < sizeof(s->append) - 100)
 		return 0;
 	say_error(s->o->report, "'%s' is in too many pieces to hand to R", s->o->image);
@@ -133,129 +147,137 @@ static int load_r(struct resume *s)
 		.restore = true, .dry_run = s->o->check_only,
 		.check = check_ram, .check_ctx = s,
 	};
-	int err = task(s, true);
+	int err = kj_resume_task(s, true);
 
-	return err ? err : kj_flow_load(&l);
+	if (!err)
+		err = kj_flow_load(&l);
+	if (err && !s->why)
+		s->why = KJ_DISCARD_NO_RESTORE;
+	return err;
+}
+
+/* A restore started before and not finished is started again, up to
+ * KJ_IMAGE_TRIES_MAX in all; never more, lest every boot fail alike. */
+static int check_tries(struct resume *s)
+{
+	const struct kj_report *r = s->o->report;
+
+	if (s->h->tries >= KJ_IMAGE_TRIES_MAX) {
+		say_error(r, "the restore of '%s' was started %u times and did not finish",
+			  s->o->image, s->h->tries);
+		say_hint(r, "see those boots' consoles for why");
+		s->why = KJ_DISCARD_TRIES;
+		return -EALREADY;
+	}
+	if (s->h->tries)
+		say_warn(r, "a restore of '%s' was started and did not finish: starting it again (%u of %u)",
+			 s->o->image, s->h->tries + 1, KJ_IMAGE_TRIES_MAX);
+	return 0;
+}
+
+static int verify(struct resume *s)
+{
+	struct kj_image_error e;
+	int err = kj_image_verify(s->img, NULL, NULL, &e);
+
+	if (err == -EBADMSG) {
+		say_error(s->o->report, "cannot resume '%s': %s", s->o->image,
+			  kj_image_fault_str(e.fault));
+		s->why = KJ_DISCARD_BAD_IMAGE;
+		s->detail = (uint16_t)e.fault;
+	} else if (err) {
+		say_error(s->o->report, "cannot read '%s': %s", s->o->image, strerror(-err));
+		s->why = KJ_DISCARD_BAD_IMAGE;
+	}
+	return err;
 }
 
 static int check_all(struct resume *s)
 {
-	const struct kj_report *r = s->o->report;
 	struct timespec t0;
 	int err;
 
 	kj_clock_start(&t0);
-	err = kj_resume_check_image(s, true);
+	err = check_tries(s);
+	if (!err && !s->o->check_only && (err = kj_check_jump(s->o->report)))
+		s->why = KJ_DISCARD_NO_RESTORE;
+	if (!err)
+		err = verify(s);
 	if (!err)
 		err = kj_resume_check_kernel(s);
-	if (!err && (s->h->flags & KJ_IMAGE_FLAG_ATTEMPTED) && !s->o->retry) {
-		say_error(r, "a restore of '%s' was started and did not finish; not starting it again",
-			  s->o->image);
-		say_hint(r, "see that boot's console for why; 'kjump resume --retry' (kjump.retry=1) tries again");
-		err = -EALREADY;
-	}
 	if (!err)
-		say_info(r, "checked '%s' in %.2f s", s->o->image, kj_clock_since(&t0));
+		say_info(s->o->report, "checked '%s' in %.2f s", s->o->image, kj_clock_since(&t0));
 	return err;
 }
 
 static int start_r(struct resume *s)
 {
 	const struct kj_report *r = s->o->report;
-	int err = kj_resume_mark(s, KJ_IMAGE_FLAG_ATTEMPTED);
+	struct kj_image_mark m = { .count_try = true };
+	int err = kj_resume_mark(s, &m);
 
 	if (err) {
 		say_error(r, "cannot mark '%s' as being restored: %s", s->o->image,
 			  strerror(-err));
+		s->why = KJ_DISCARD_NO_RESTORE;
 		return err;
 	}
 	say_info(r, "resuming from '%s': starting R", s->o->image);
 	sync();
 	err = kj_kexec_jump();
 	say_error(r, "cannot start R: %s", strerror(-err));
+	s->why = KJ_DISCARD_NO_RESTORE;
+	return err;
+}
+
+/* This boot goes on without the image: it must never be resumed after. */
+static void discard(struct resume *s)
+{
+	struct kj_image_mark m = { .flags = KJ_IMAGE_FLAG_DISCARDED,
+				   .reason = s->why, .detail = s->detail };
+	int err = kj_resume_mark(s, &m);
+
+	if (err)
+		say_error(s->o->report, "cannot discard '%s' (%s): do not resume it after this boot",
+			  s->o->image, strerror(-err));
+	else
+		say_info(s->o->report, "discarded '%s': %s", s->o->image,
+			 kj_discard_str(s->why));
+}
+
+static int resume(struct resume *s)
+{
+	const struct kj_resume_opts *o = s->o;
+	int err = kj_resume_check_state(s);
+
+	if (err)
+		return err;
+	if (o->noresume) {
+		say_info(o->report, "not resuming '%s': told not to", o->image);
+		s->why = KJ_DISCARD_NORESUME;
+		return 0;
+	}
+	err = check_all(s);
+	if (!err)
+		err = load_r(s);
+	if (!err && o->check_only)
+		say_info(o->report, "'%s' can be resumed: %llu pages saved, %llu zero, kernel %s",
+			 o->image, (unsigned long long)s->h->pages_saved,
+			 (unsigned long long)s->h->pages_zero, s->h->osrelease);
+	else if (!err)
+		err = start_r(s);
 	return err;
 }
 
 int kj_resume(const struct kj_resume_opts *o)
 {
 	struct resume s = { .o = o };
-	int err = o->check_only ? 0 : kj_check_jump(o->report);
+	int err = kj_resume_open(&s);
 
 	if (!err)
-		err = check_all(&s);
-	if (!err)
-		err = load_r(&s);
-	if (!err && o->check_only)
-		say_info(o->report, "'%s' can be resumed: %llu pages saved, %llu zero, kernel %s",
-			 o->image, (unsigned long long)s.h->pages_saved,
-			 (unsigned long long)s.h->pages_zero, s.h->osrelease);
-	else if (!err)
-		err = start_r(&s);
+		err = resume(&s);
+	if (s.why && !o->check_only)
+		discard(&s);
 	kj_resume_release(&s);
-	return err;
-}
-
-/* The arguments that boot R straight, into args. */
-struct boot_args {
-	const struct kj_report *r;
-	char *out;
-	size_t size, len;
-};
-
-/* memmap=SIZE<kind>START, and a space: kind '!' persistent memory, '$'
- * reserved. */
-static void memmap_arg(struct boot_args *b, const struct kj_range *p, char kind)
-{
-	size_t room = b->len < b->size ? b->size - b->len : 0;
-
-	b->len += (size_t)snprintf(b->out + b->len, room, "memmap=0x%llx%c0x%llx ",
-				   (unsigned long long)(p->end - p->start + 1),
-				   kind, (unsigned long long)p->start);
-}
-
-static int memmap_args(void *ctx, const struct kj_load_plan *plan)
-{
-	struct boot_args *b = ctx;
-	struct kj_range pram[KJ_E820_MAX];
-	size_t n = pram_of(plan, pram);
-
-	for (size_t i = 0; i < n; i++) {
-		if (!pram[i].start || i >= KASLR_MEMMAP_MAX) {
-			say_error(b->r, "this machine's RAM needs %s; R cannot be booted straight",
-				  pram[i].start ? "more than 4 memmap= ranges" : "a range at address 0");
-			say_hint(b->r, "resume in two boots: kjump.resume=DEST on the normal command line");
-			return -E2BIG;
-		}
-		memmap_arg(b, &pram[i], '!');
-	}
-	/* where B's segments lay, R's plan keeps out of (r_range() in
-	 * lib/loader/plan.c); booted straight, R is kept out as reserved */
-	if (n < KASLR_MEMMAP_MAX && plan->kept_out.end >= plan->kept_out.start)
-		memmap_arg(b, &plan->kept_out, '$');
-	return 0;
-}
-
-int kj_resume_boot_args(const struct kj_resume_opts *o, char *out, size_t size)
-{
-	struct resume s = { .o = o };
-	struct boot_args b = { .r = o->report, .out = out, .size = size };
-	struct kj_flow_load l = {
-		.o = { .append = "", .report = o->report },
-		.restore = true, .dry_run = true,
-		.check = memmap_args, .check_ctx = &b,
-	};
-	int err = task(&s, false);
-
-	if (size)
-		out[0] = '\0';
-	if (!err)
-		err = kj_flow_load(&l);
-	if (!err && b.len < size)
-		b.len += (size_t)snprintf(out + b.len, size - b.len, "%s", s.append);
-	if (!err && b.len >= size) {
-		say_error(o->report, "the command line for R is %zu bytes: longer than %zu",
-			  b.len, size - 1);
-		err = -E2BIG;
-	}
 	return err;
 }

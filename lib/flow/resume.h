@@ -9,16 +9,32 @@ struct resume {
 	const struct kj_resume_opts *o;
 	struct kj_image *img;
 	const struct kj_image_header *h;
+	/* Why the image is given up, once a check that discards failed
+	 * (KJ_DISCARD_NONE: it is kept). */
+	enum kj_discard why;
+	uint16_t detail;
 	char append[2048];
 };
 
-/* Opens the image and checks its state (and, if full, every checksum):
- * complete, not consumed, a hibernation. */
-int kj_resume_check_image(struct resume *s, bool full);
+/* Opens the image and reads its header; reports what is wrong. */
+int kj_resume_open(struct resume *s);
+/* The image may be resumed at all: complete, a hibernation, neither
+ * resumed nor discarded before. A refusal here discards nothing: such an
+ * image is a snapshot to keep, or already dead. */
+int kj_resume_check_state(const struct resume *s);
 /* This kernel must be the one that saved the image: R is this kernel. */
-int kj_resume_check_kernel(const struct resume *s);
-/* Sets a flag in the image's header. */
-int kj_resume_mark(const struct resume *s, uint32_t flag);
+int kj_resume_check_kernel(struct resume *s);
+int kj_resume_mark(const struct resume *s, const struct kj_image_mark *m);
 void kj_resume_release(struct resume *s);
+
+/* The legacy persistent memory of R's plan, where it writes, into out
+ * (KJ_E820_MAX entries); how many. */
+size_t kj_pram_of(const struct kj_load_plan *plan, struct kj_range *out);
+/* R's command line into s->append: the task, and when C starts R
+ * (from_c), the UUID of the image C checked. */
+int kj_resume_task(struct resume *s, bool from_c);
+
+/* The image's UUID as 32 hex digits and a NUL. */
+void kj_uuid_hex(const uint8_t uuid[16], char out[33]);
 
 #endif

@@ -82,6 +82,7 @@ static int fill_header(const struct save_job *j, const struct kj_vmcore *vc,
 	memset(h, 0, sizeof(*h));
 	if (new_uuid(h->uuid))
 		return -EIO;
+	h->kind = j->o->kind ? j->o->kind : KJ_IMAGE_SNAPSHOT;
 	h->created = (uint64_t)time(NULL);
 	h->compressor = (uint16_t)j->so.compressor;
 	h->level = (uint16_t)j->so.level;

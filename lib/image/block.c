@@ -17,9 +17,14 @@
 #define B_RUNS		KJ_BLOCK_HEAD_SIZE
 #define RUN_SIZE	16
 #define MAGIC		"KJBLOCK1"
-/* The most a block may hold; a reader refuses more before allocating. */
-#define BLOCK_RUNS_MAX	65536u
-#define BLOCK_RAW_MAX	(64u << 20)
+/*
+ * The most a block may hold: what the saver writes at most (lib/save/
+ * save.c: 1024 data pages, fewer than 2048 runs). A reader refuses more
+ * before it allocates, so that a head cannot make it read or allocate up
+ * to 4 GiB: with comp_len <= raw_len, block_len is at most 4 MiB + 36 KiB.
+ */
+#define BLOCK_RUNS_MAX	2048u
+#define BLOCK_RAW_MAX	(1024u * KJ_PAGE_SIZE)
 
 size_t kj_block_bound(uint32_t nruns, uint32_t raw_len)
 {
@@ -130,10 +135,12 @@ int kj_block_head_decode(const uint8_t *buf, struct kj_block_head *h,
 	h->block_len = get_le32(buf + B_BLOCK_LEN);
 	h->checksum = get_le64(buf + B_CHECKSUM);
 	body = B_RUNS + (uint64_t)h->nruns * RUN_SIZE + h->comp_len;
+	/* Compressed data is shorter than raw_len and stored data as long
+	 * (doc/image-format.md): never longer. */
 	if (h->nruns > BLOCK_RUNS_MAX || h->raw_len > BLOCK_RAW_MAX ||
-	    h->raw_len % KJ_PAGE_SIZE || !h->block_len ||
-	    h->block_len % KJ_IMAGE_ALIGN || body > h->block_len ||
-	    h->block_len - body >= KJ_IMAGE_ALIGN) {
+	    h->raw_len % KJ_PAGE_SIZE || h->comp_len > h->raw_len ||
+	    !h->block_len || h->block_len % KJ_IMAGE_ALIGN ||
+	    body > h->block_len || h->block_len - body >= KJ_IMAGE_ALIGN) {
 		*fault = KJ_IMG_BAD_BLOCK_LEN;
 		return -EBADMSG;
 	}

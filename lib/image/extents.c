@@ -9,8 +9,8 @@
  *
  * The text form, one extent per line in file order:
  *   DEVICE_OFFSET LENGTH
- * in bytes, decimal or 0x hex, both multiples of 4096. Lines starting
- * with # are comments.
+ * in bytes, plain unsigned decimal (as kjump extents writes them), both
+ * multiples of 4096. Blank lines and lines starting with # are skipped.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,52 +33,165 @@
 		   FIEMAP_EXTENT_DATA_TAIL | FIEMAP_EXTENT_UNWRITTEN | \
 		   FIEMAP_EXTENT_SHARED)
 
+/* Whole pages, with an end and a total below 2^64. Appended as they come;
+ * merge() joins contiguous ones once the map is checked. */
 static int push(struct kj_extents *x, uint64_t dev, uint64_t len)
 {
+	struct kj_extent *p;
+
 	if (dev % KJ_PAGE_SIZE || len % KJ_PAGE_SIZE || !len)
 		return -EINVAL;
-	if (x->n && x->e[x->n - 1].dev + x->e[x->n - 1].len == dev) {
-		x->e[x->n - 1].len += len;	/* contiguous: one extent */
-	} else {
-		struct kj_extent *p = realloc(x->e, (x->n + 1) * sizeof(*p));
-
-		if (!p)
-			return -ENOMEM;
-		x->e = p;
-		x->e[x->n].dev = dev;
-		x->e[x->n++].len = len;
-	}
+	if (len > UINT64_MAX - dev || len > UINT64_MAX - x->total)
+		return -ERANGE;
+	p = realloc(x->e, (x->n + 1) * sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	x->e = p;
+	x->e[x->n++] = (struct kj_extent){ dev, len };
 	x->total += len;
 	return 0;
 }
 
-int kj_extents_parse(const char *text, struct kj_extents *x, size_t *bad_line)
+static void merge(struct kj_extents *x)
 {
-	const char *p = text;
+	size_t n = 0;
+
+	for (size_t i = 0; i < x->n; i++) {
+		if (n && x->e[n - 1].dev + x->e[n - 1].len == x->e[i].dev)
+			x->e[n - 1].len += x->e[i].len;
+		else
+			x->e[n++] = x->e[i];
+	}
+	x->n = n;
+}
+
+struct piece {
+	uint64_t dev, end;
+	size_t i;			/* the extent's index in file order */
+};
+
+static int by_dev(const void *a, const void *b)
+{
+	const struct piece *p = a, *q = b;
+
+	return p->dev < q->dev ? -1 : p->dev > q->dev;
+}
+
+/*
+ * Two extents of one file never share device bytes; through a map where
+ * they do, the image would overwrite itself. -EEXIST and *which, the later
+ * of two that do. Sorted by device offset, an extent that overlaps any
+ * before it overlaps the one that reaches furthest.
+ */
+static int find_overlap(const struct kj_extents *x, size_t *which)
+{
+	struct piece *p = malloc((x->n ? x->n : 1) * sizeof(*p));
+	size_t far = 0;
+
+	if (!p)
+		return -ENOMEM;
+	for (size_t i = 0; i < x->n; i++)
+		p[i] = (struct piece){ x->e[i].dev, x->e[i].dev + x->e[i].len, i };
+	qsort(p, x->n, sizeof(*p), by_dev);
+	*which = SIZE_MAX;
+	for (size_t i = 1; i < x->n; i++) {
+		size_t later = p[i].i > p[far].i ? p[i].i : p[far].i;
+
+		if (p[i].dev < p[far].end && later < *which)
+			*which = later;
+		if (p[i].end > p[far].end)
+			far = i;
+	}
+	free(p);
+	return *which == SIZE_MAX ? 0 : -EEXIST;
+}
+
+/* A plain unsigned decimal number; NULL if there is none, or if it has a
+ * sign, a 0x, a leading 0 (octal to strtoull) or more than 64 bits. */
+static const char *get_u64(const char *p, uint64_t *v)
+{
+	if (*p < '0' || *p > '9' || (p[0] == '0' && p[1] >= '0' && p[1] <= '9'))
+		return NULL;
+	for (*v = 0; *p >= '0' && *p <= '9'; p++) {
+		uint64_t d = (uint64_t)(*p - '0');
+
+		if (*v > (UINT64_MAX - d) / 10)
+			return NULL;
+		*v = *v * 10 + d;
+	}
+	return p;
+}
+
+static const char *skip_blanks(const char *p)
+{
+	return p + strspn(p, " \t");
+}
+
+/* Not blank, not a comment: a line that must hold an extent. */
+static bool is_extent_line(const char *p)
+{
+	p = skip_blanks(p);
+	return *p && *p != '\n' && *p != '#';
+}
+
+/* One extent line: "DEVICE_OFFSET LENGTH". */
+static int parse_line(const char *p, struct kj_extents *x)
+{
+	uint64_t dev, len;
+
+	p = get_u64(skip_blanks(p), &dev);
+	if (!p || (*p != ' ' && *p != '\t'))
+		return -EINVAL;
+	p = get_u64(skip_blanks(p), &len);
+	if (!p)
+		return -EINVAL;
+	p = skip_blanks(p);
+	if (*p && *p != '\n')
+		return -EINVAL;
+	return push(x, dev, len);
+}
+
+static const char *next_line(const char *p)
+{
+	p += strcspn(p, "\n");
+	return p + (*p == '\n');
+}
+
+/* The line of extent k (0 the first), for a message. */
+static size_t line_of(const char *text, size_t k)
+{
 	size_t line = 0;
 
-	memset(x, 0, sizeof(*x));
-	while (*p) {
-		unsigned long long dev, len;
-		int used = 0;
-
+	for (const char *p = text; *p; p = next_line(p)) {
 		line++;
-		if (*p == '#') {
-			p += strcspn(p, "\n");
-			p += *p == '\n';
-			continue;
-		}
-		if (sscanf(p, " %lli %lli%n", &dev, &len, &used) != 2 ||
-		    push(x, dev, len)) {
-			if (bad_line)
-				*bad_line = line;
-			kj_extents_release(x);
-			return -EINVAL;
-		}
-		p += used;
-		while (*p == ' ' || *p == '\t' || *p == '\n')
-			p++;
+		if (is_extent_line(p) && !k--)
+			break;
 	}
+	return line;
+}
+
+int kj_extents_parse(const char *text, struct kj_extents *x, size_t *bad_line)
+{
+	size_t line = 0, which;
+	int err = 0;
+
+	memset(x, 0, sizeof(*x));
+	for (const char *p = text; *p && !err; p = next_line(p)) {
+		line++;
+		if (is_extent_line(p))
+			err = parse_line(p, x);
+	}
+	if (!err) {
+		err = find_overlap(x, &which);
+		line = err == -EEXIST ? line_of(text, which) : line;
+	}
+	if (err) {
+		if (bad_line)
+			*bad_line = line;
+		kj_extents_release(x);
+		return err;
+	}
+	merge(x);
 	return x->n ? 0 : -ENODATA;
 }
 
@@ -123,6 +236,7 @@ int kj_extents_of_file(const char *path, struct kj_extents *x)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	uint64_t next = 0;
 	bool last = false;
+	size_t which;
 	int err = fd < 0 ? -errno : 0;
 
 	memset(x, 0, sizeof(*x));
@@ -132,6 +246,12 @@ int kj_extents_of_file(const char *path, struct kj_extents *x)
 		close(fd);
 	if (!err && !x->n)
 		err = -ENODATA;
+	if (!err)
+		err = find_overlap(x, &which);
+	if (err == -EEXIST)
+		err = -EMEDIUMTYPE;	/* bytes used twice, as if shared */
+	if (!err)
+		merge(x);
 	if (err)
 		kj_extents_release(x);
 	return err;

@@ -9,7 +9,7 @@
 
 #define MAGIC "KJUMPIMG"
 #define KNOWN_FLAGS (KJ_IMAGE_FLAG_COMPLETE | KJ_IMAGE_FLAG_CONSUMED | \
-		     KJ_IMAGE_FLAG_ATTEMPTED)
+		     KJ_IMAGE_FLAG_DISCARDED)
 
 const char *kj_image_fault_str(enum kj_image_fault fault)
 {
@@ -38,6 +38,21 @@ const char *kj_image_fault_str(enum kj_image_fault fault)
 	};
 
 	return fault < KJ_ARRAY_SIZE(str) && str[fault] ? str[fault] : "unknown fault";
+}
+
+const char *kj_discard_str(enum kj_discard reason)
+{
+	static const char *const str[] = {
+		[KJ_DISCARD_NONE] = "not discarded",
+		[KJ_DISCARD_NORESUME] = "a boot was told not to resume it (kjump.noresume=1)",
+		[KJ_DISCARD_BAD_IMAGE] = "a boot found it damaged",
+		[KJ_DISCARD_OTHER_KERNEL] = "a boot with another kernel went on without it",
+		[KJ_DISCARD_OTHER_MEMORY] = "a boot on other memory went on without it",
+		[KJ_DISCARD_TRIES] = "its restore was started twice and did not finish",
+		[KJ_DISCARD_NO_RESTORE] = "a boot could not start its restore",
+	};
+
+	return reason < KJ_ARRAY_SIZE(str) && str[reason] ? str[reason] : "unknown reason";
 }
 
 static void put_str(uint8_t *p, const char *s, size_t size)
@@ -73,6 +88,10 @@ int kj_image_header_encode(const struct kj_image_header *h, uint8_t *buf)
 	put_le32(buf + KJ_HDR_VERSION, KJ_IMAGE_VERSION);
 	put_le32(buf + KJ_HDR_LEN, len);
 	put_le32(buf + KJ_HDR_FLAGS, h->flags);
+	put_le32(buf + KJ_HDR_KIND, h->kind);
+	put_le32(buf + KJ_HDR_TRIES, h->tries);
+	put_le16(buf + KJ_HDR_DISCARD, h->discard_reason);
+	put_le16(buf + KJ_HDR_DISCARD_DETAIL, h->discard_detail);
 	memcpy(buf + KJ_HDR_UUID, h->uuid, 16);
 	put_le64(buf + KJ_HDR_CREATED, h->created);
 	put_le32(buf + KJ_HDR_PAGE_SIZE, KJ_PAGE_SIZE);
@@ -123,8 +142,7 @@ static enum kj_image_fault check_frame(const uint8_t *buf, size_t len)
 		return KJ_IMG_BAD_HEADER_CHECKSUM;
 	if (get_le32(buf + KJ_HDR_FLAGS) & ~KNOWN_FLAGS)
 		return KJ_IMG_BAD_FLAGS;
-	if (get_le32(buf + KJ_HDR_RESERVED1) || get_le32(buf + KJ_HDR_RESERVED2) ||
-	    get_le32(buf + KJ_HDR_RESERVED3) || get_le64(buf + KJ_HDR_RESERVED4))
+	if (get_le64(buf + KJ_HDR_RESERVED))
 		return KJ_IMG_BAD_RESERVED;
 	for (uint32_t i = hlen; i < KJ_IMAGE_HEADER_SIZE; i++)
 		if (buf[i])
@@ -169,10 +187,22 @@ static enum kj_image_fault get_maps(const uint8_t *buf,
 	return KJ_IMG_OK;
 }
 
+/* saved + zero + free = ram, without a sum that could wrap. */
+static bool counts_add_up(const struct kj_image_header *h)
+{
+	return h->pages_saved <= h->pages_ram &&
+	       h->pages_zero <= h->pages_ram - h->pages_saved &&
+	       h->pages_free == h->pages_ram - h->pages_saved - h->pages_zero;
+}
+
 static enum kj_image_fault get_fields(const uint8_t *buf,
 				      struct kj_image_header *h)
 {
 	h->flags = get_le32(buf + KJ_HDR_FLAGS);
+	h->kind = get_le32(buf + KJ_HDR_KIND);
+	h->tries = get_le32(buf + KJ_HDR_TRIES);
+	h->discard_reason = get_le16(buf + KJ_HDR_DISCARD);
+	h->discard_detail = get_le16(buf + KJ_HDR_DISCARD_DETAIL);
 	memcpy(h->uuid, buf + KJ_HDR_UUID, 16);
 	h->created = get_le64(buf + KJ_HDR_CREATED);
 	h->compressor = get_le16(buf + KJ_HDR_COMPRESSOR);
@@ -194,10 +224,12 @@ static enum kj_image_fault get_fields(const uint8_t *buf,
 	if (get_le32(buf + KJ_HDR_PAGE_SIZE) != KJ_PAGE_SIZE ||
 	    get_le32(buf + KJ_HDR_CHECKSUM_ALG) != KJ_CHECKSUM_XXH64 ||
 	    h->compressor > KJ_COMPRESS_ZSTD ||
+	    (h->kind != KJ_IMAGE_SNAPSHOT && h->kind != KJ_IMAGE_HIBERNATION) ||
+	    !(h->flags & KJ_IMAGE_FLAG_DISCARDED) != !h->discard_reason ||
 	    h->trailer_offset % KJ_IMAGE_ALIGN ||
 	    ((h->flags & KJ_IMAGE_FLAG_COMPLETE) &&
 	     h->trailer_offset < kj_image_data_offset(h)) ||
-	    h->pages_saved + h->pages_zero + h->pages_free != h->pages_ram)
+	    !counts_add_up(h))
 		return KJ_IMG_BAD_FIELD;
 	return get_maps(buf, h);
 }

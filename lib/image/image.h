@@ -26,14 +26,14 @@ int kj_target_pwrite(const struct kj_target *t, const void *buf, size_t len,
 #define KJ_HDR_VERSION		0x008
 #define KJ_HDR_LEN		0x00c
 #define KJ_HDR_FLAGS		0x010
-#define KJ_HDR_RESERVED1	0x014
+#define KJ_HDR_KIND		0x014
 #define KJ_HDR_UUID		0x018
 #define KJ_HDR_CREATED		0x028
 #define KJ_HDR_PAGE_SIZE	0x030
 #define KJ_HDR_COMPRESSOR	0x034
 #define KJ_HDR_LEVEL		0x036
 #define KJ_HDR_CHECKSUM_ALG	0x038
-#define KJ_HDR_RESERVED2	0x03c
+#define KJ_HDR_TRIES		0x03c
 #define KJ_HDR_REENTRY		0x040
 #define KJ_HDR_PAGES_RAM	0x048
 #define KJ_HDR_PAGES_SAVED	0x050
@@ -46,10 +46,11 @@ int kj_target_pwrite(const struct kj_target *t, const void *buf, size_t len,
 #define KJ_HDR_NRAM		0x0f8
 #define KJ_HDR_NEXCLUDED	0x0fc
 #define KJ_HDR_NOTE_LEN		0x100
-#define KJ_HDR_RESERVED3	0x104
+#define KJ_HDR_DISCARD		0x104
+#define KJ_HDR_DISCARD_DETAIL	0x106
 #define KJ_HDR_NOTE_SUM		0x108
 #define KJ_HDR_PAGE_OFFSET	0x110
-#define KJ_HDR_RESERVED4	0x118
+#define KJ_HDR_RESERVED	0x118
 #define KJ_HDR_MAPS		0x120
 
 /* After a change to the header in buf: its checksum again. */
@@ -127,8 +128,8 @@ enum kj_walk_mode {
 	KJ_WALK_VERIFY,		/* everything kj_image_verify checks */
 	KJ_WALK_RUNS,		/* heads and run tables only: the image's shape
 				 * and where its pages go; fn sees no data */
-	KJ_WALK_TRUSTED,	/* data decoded, checksums not checked again:
-				 * for an image verified just before */
+	/* There is no mode that decodes data without its checksum: nothing
+	 * unverified reaches memory. */
 };
 
 struct kj_walk_opts {
@@ -168,8 +169,17 @@ int kj_image_writer_finish(struct kj_image_writer *w, uint64_t pages_free);
 void kj_image_writer_close(struct kj_image_writer *w);
 uint64_t kj_image_writer_bytes(const struct kj_image_writer *w);
 
-/* Sets a flag (KJ_IMAGE_FLAG_CONSUMED or _ATTEMPTED) in the image's
- * header (rewrites it), and syncs. */
-int kj_image_mark(const char *path, const struct kj_extents *ext, uint32_t flag);
+/* What a boot records in an image's header. */
+struct kj_image_mark {
+	uint32_t flags;			/* to set: CONSUMED, DISCARDED */
+	bool count_try;			/* a restore starts: tries + 1 */
+	enum kj_discard reason;		/* with DISCARDED */
+	uint16_t detail;
+};
+
+/* Records m in the image's header (rewrites it: the rest stays byte for
+ * byte), and syncs. Returns -EBADMSG if the header does not decode. */
+int kj_image_mark(const char *path, const struct kj_extents *ext,
+		  const struct kj_image_mark *m);
 
 #endif

@@ -173,7 +173,7 @@ static void work(struct walker *wk, struct wslot *sl)
 		slot_fault(sl, f ? f : sl->fault);
 		return;
 	}
-	if (o->mode != KJ_WALK_RUNS && (o->fn || o->mode == KJ_WALK_VERIFY) && decode(wk, sl))
+	if (o->mode == KJ_WALK_VERIFY && decode(wk, sl))
 		return;
 	if (o->fn && o->any_order && !stopped(wk)) {
 		struct kj_block b = as_block(sl);

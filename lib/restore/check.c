@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * R started by the boot loader, with no C before it to check the machine.
- * The boot loader gave R the saved RAM as legacy persistent memory
- * (memmap=SIZE!START) and the kernel's KASLR placed R outside it. Before
- * anything is written: the devices must be the image's RAM exactly, that
- * RAM must be RAM in the firmware's own map, and R's kernel must not lie
- * in it.
+ * The machine R restores on. Started by the boot loader, R was given the
+ * saved RAM as legacy persistent memory (memmap=SIZE!START) and the
+ * kernel's KASLR placed it outside; started by C, it was given the same
+ * as e820 type 12 by C's plan. Either way, before anything is written:
+ * the devices must be the image's RAM exactly, that RAM must be RAM (or
+ * that type 12) in the firmware's map, and R's kernel must not lie in it.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -29,6 +29,8 @@ static int same_ram(const struct kj_pmems *p, const struct kj_image_header *h,
 	return -EXDEV;
 }
 
+/* RAM in the firmware's map; or, in an R that C started, the legacy
+ * persistent memory C's plan described it as. */
 static int firmware_ram(const struct kj_iomem *iomem,
 			const struct kj_image_header *h, struct kj_range *bad)
 {
@@ -45,7 +47,7 @@ static int firmware_ram(const struct kj_iomem *iomem,
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < nfw; i++)
-		if (fw[i].type == KJ_E820_RAM)
+		if (fw[i].type == KJ_E820_RAM || fw[i].type == KJ_E820_PRAM)
 			ram[n++] = fw[i].range;
 	for (uint32_t i = 0; !err && i < h->nram; i++)
 		if (!kj_range_within(&h->ram[i], ram, n)) {

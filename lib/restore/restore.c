@@ -206,7 +206,9 @@ int kj_restore_check(struct kj_image *img, struct kj_pmems *p,
 int kj_restore_write(struct kj_image *img, struct kj_pmems *p,
 		     struct kj_image_error *err, uint64_t *pages)
 {
-	struct kj_walk_opts o = { .mode = KJ_WALK_TRUSTED, .fn = write_block, .ctx = p,
+	/* every checksum, in the pass that writes: what C checked before
+	 * may have changed on the disk since, or be another disk */
+	struct kj_walk_opts o = { .mode = KJ_WALK_VERIFY, .fn = write_block, .ctx = p,
 				  .any_order = true, .aligned = true };
 	int r = kj_image_walk(img, &o, err);
 

@@ -20,9 +20,9 @@ int kj_pmems_read(const struct kj_pmems *p, uint64_t addr, void *buf,
  * Returns how many devices there are. */
 size_t kj_pmems_ranges(const struct kj_pmems *p, struct kj_range *out, size_t max);
 /*
- * For an R the boot loader started (no C checked the machine before):
- * the devices must be exactly the image's RAM (-EXDEV), that RAM must be
- * RAM in the firmware's own map (-ERANGE), and this kernel must lie
+ * The machine R runs on: the devices must be exactly the image's RAM
+ * (-EXDEV), that RAM must be RAM, or legacy persistent memory as C's plan
+ * describes it, in the firmware's map (-ERANGE), and this kernel must lie
  * outside it (-EBUSY; -ENOENT if /proc/iomem does not say where it is).
  * bad is set to the range at fault.
  */
@@ -34,7 +34,8 @@ int kj_restore_check_machine(const struct kj_pmems *p,
 int kj_restore_check(struct kj_image *img, struct kj_pmems *p,
 		     struct kj_image_error *err);
 /* Writes every page back, zero pages as zeros, from one thread per CPU,
- * then syncs. The data is decoded, its checksums not checked again. */
+ * checking every block's checksum in the same pass, then syncs. On a bad
+ * block it stops with -EBADMSG: what was written must not be jumped to. */
 int kj_restore_write(struct kj_image *img, struct kj_pmems *p,
 		     struct kj_image_error *err, uint64_t *pages);
 

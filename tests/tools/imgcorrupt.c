@@ -4,6 +4,9 @@
  * checksums where the damage must reach the checks behind them.
  *   magic version header-checksum incomplete consumed block-checksum runs
  *   truncate
+ * or writes what a header may hold and a reader must show safely:
+ *   created-huge (2^63 seconds), osrelease-quote (a quote, a control byte
+ *   and a backslash)
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -37,6 +40,12 @@ static int damage(const char *where, uint64_t data)
 		kj_image_header_seal(hdr);
 	} else if (!strcmp(where, "consumed")) {
 		hdr[KJ_HDR_FLAGS] |= KJ_IMAGE_FLAG_CONSUMED;
+		kj_image_header_seal(hdr);
+	} else if (!strcmp(where, "created-huge")) {
+		put_le64(hdr + KJ_HDR_CREATED, 1ull << 63);
+		kj_image_header_seal(hdr);
+	} else if (!strcmp(where, "osrelease-quote")) {
+		memcpy(hdr + KJ_HDR_OSRELEASE, "6.1\"x\001\\", 8);
 		kj_image_header_seal(hdr);
 	} else if (!strcmp(where, "block-checksum"))
 		blk[0x28 + 16 * get_le32(blk + 0x10) + 10] ^= 1;

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * mkcore OUT: writes a small ELF core file as /proc/vmcore would show it:
- * a VMCOREINFO note and two PT_LOADs (2000 pages at 1 MiB, 500 at 1 GiB),
- * every 7th page zero, the others a pattern of their pfn.
+ * mkcore OUT [PAGES]: writes a small ELF core file as /proc/vmcore would
+ * show it: a VMCOREINFO note and two PT_LOADs (of 2500 pages, or PAGES:
+ * four fifths at 1 MiB, the rest at 1 GiB), every 7th page zero, the
+ * others a pattern of their pfn. A few pages make fuzzing seeds.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,8 +23,10 @@ static void fill(uint8_t *p, uint64_t pfn)
 
 int main(int argc, char **argv)
 {
-	struct kj_range loads[] = { { 0x100000, 0x100000 + 2000 * PAGE - 1 },
-				    { 0x40000000, 0x40000000 + 500 * PAGE - 1 } };
+	uint64_t pages = argc == 3 ? strtoull(argv[2], NULL, 10) : 2500;
+	uint64_t low = pages - pages / 5;
+	struct kj_range loads[] = { { 0x100000, 0x100000 + low * PAGE - 1 },
+				    { 0x40000000, 0x40000000 + (pages - low) * PAGE - 1 } };
 	uint8_t note[256], page[PAGE];
 	size_t nlen = kj_vmcoreinfo_note("OSRELEASE=6.12-test\nBUILD-ID=0123abcd\nPAGESIZE=4096\n",
 					 note, sizeof(note));
@@ -32,13 +35,14 @@ int main(int argc, char **argv)
 	size_t len;
 	FILE *f;
 
-	if (argc != 2 || kj_elfcore_build(loads, 2, 0, nlen, 0, &hdr, &len))
+	if (argc < 2 || argc > 3 || pages < 5 ||
+	    kj_elfcore_build(loads, 2, 0, nlen, 0, &hdr, &len))
 		return 2;
 	memset(page, 0, sizeof(page));
 	memcpy(page, hdr, len);
 	put_le64(page + 64 + 0x08, len);			/* the note */
 	put_le64(page + 64 + 56 + 0x08, off);			/* load 0 */
-	put_le64(page + 64 + 112 + 0x08, off + 2000 * PAGE);	/* load 1 */
+	put_le64(page + 64 + 112 + 0x08, off + low * PAGE);	/* load 1 */
 	memcpy(page + len, note, nlen);
 	f = fopen(argv[1], "w");
 	if (!f || fwrite(page, PAGE, 1, f) != 1)

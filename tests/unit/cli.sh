@@ -14,12 +14,14 @@ for bad in 0x1000x 16Q -1 +5 "" 99999999999999999999 0x10000000000000000 1717986
 	t_expect "cli_call_bad_at_'$bad'" 2 "kjump: error: bad address '$bad' for --at" \
 		"$KJUMP" call --at "$bad" f
 done
-t_expect cli_resume_check_and_boot_args 2 "kjump: error: --check and --boot-args do not go together" \
+t_expect cli_resume_check_and_boot_args 2 "kjump: error: --check, --boot-args and --discard do not go together" \
 	"$KJUMP" resume --image x --check --boot-args
 t_expect cli_restore_no_boot_args 2 "kjump: error: unknown option '--boot-args' for 'kjump restore'" \
 	"$KJUMP" restore --boot-args --image x
-t_expect cli_resume_no_verify 2 "kjump: error: unknown option '--verify' for 'kjump resume'" \
-	"$KJUMP" resume --verify --image x
+t_expect cli_resume_no_uuid 2 "kjump: error: unknown option '--uuid' for 'kjump resume'" \
+	"$KJUMP" resume --uuid 00 --image x
+t_expect cli_restore_no_discard 2 "kjump: error: unknown option '--discard' for 'kjump restore'" \
+	"$KJUMP" restore --discard --image x
 
 t_run cli_help 0 "$KJUMP" --help
 if [ $t_rc -eq 0 ] && grep -q "^  call " <<<"$t_out" && [ -z "$t_err" ]; then

@@ -32,10 +32,42 @@ t_run image_verify_good 0 "$KJUMP" verify img
 
 t_run image_info 0 "$KJUMP" info img
 grep -q "^kernel:       6.12-test (build id 0123abcd)$" <<<"$t_out" &&
+	grep -q "^kind:         snapshot$" <<<"$t_out" &&
 	grep -q "^state:        complete$" <<<"$t_out" && t_pass || t_fail "$t_out"
+
+# A snapshot is never resumed, and a refusal to resume it leaves it as it
+# was: it is kept, not discarded.
+t_expect image_resume_refuses_snapshot 1 \
+	"kjump: error: 'img' is a snapshot: resuming it would undo everything written since it was taken" \
+	"$KJUMP" resume --image img
+before=$(sha256sum <img)
+t_expect image_discard_keeps_snapshot 1 \
+	"kjump: error: 'img' is a snapshot: resuming it would undo everything written since it was taken" \
+	"$KJUMP" resume --image img --discard
+[ "$(sha256sum <img)" = "$before" ] || echo "FAIL image_discard_keeps_snapshot: the image changed"
+t_run image_save_hibernation_kind 0 "$KJUMP" save --from core --to img-hib --kind hibernation
+"$KJUMP" info img-hib | grep -q "^kind:         hibernation$" && t_pass ||
+	t_fail "exit $t_rc: $("$KJUMP" info img-hib)"
 t_run image_info_json 0 "$KJUMP" info --json img
 grep -q '"state": "complete", ' <<<"$t_out" && grep -q '"pages_saved": 2143, ' <<<"$t_out" &&
 	t_pass || t_fail "$t_out"
+
+# What a header may hold, shown safely: a time past any date as the
+# number (gmtime() gave NULL, and info crashed), strings escaped in JSON.
+cp img odd
+"$CORRUPT" odd created-huge
+t_run image_info_huge_created_time 0 "$KJUMP" info odd
+grep -qx "created:      9223372036854775808" <<<"$t_out" && t_pass || t_fail "exit $t_rc: $t_out $t_err"
+t_run image_info_json_huge_created_time 0 "$KJUMP" info --json odd
+grep -qF '"created": "9223372036854775808", ' <<<"$t_out" && t_pass || t_fail "exit $t_rc: $t_out $t_err"
+cp img odd
+"$CORRUPT" odd osrelease-quote
+t_run image_info_json_escapes_strings 0 "$KJUMP" info --json odd
+grep -qF '"osrelease": "6.1\"x\u0001\\", "build_id": "0123abcd", ' <<<"$t_out" &&
+	t_pass || t_fail "exit $t_rc: $t_out $t_err"
+cp img 'odd"name'
+t_run image_info_json_escapes_the_path 0 "$KJUMP" info --json 'odd"name'
+grep -qF '{"image": "odd\"name", ' <<<"$t_out" && t_pass || t_fail "exit $t_rc: $t_out $t_err"
 
 t_run image_export 0 "$KJUMP" export --elf img out.elf
 if [ $t_rc -eq 0 ] &&
@@ -85,13 +117,24 @@ t_expect image_save_bad_compress 2 "kjump: error: unknown compression 'lz5'" \
 t_expect image_save_no_dest 2 "kjump: error: no --to DEST given" "$KJUMP" save --from core
 t_expect image_save_not_a_core 1 "kjump: error: cannot open 'img': not an x86_64 ELF core" \
 	"$KJUMP" save --from img --to x
+# A core cut short: its last pages were a SIGBUS when the saver mapped
+# them. Refused when opened, before anything is written.
+cp core short
+truncate -s -4096 short
+t_run image_save_truncated_core 1 "$KJUMP" save --from short --to short.img
+[[ $t_rc -eq 1 && $t_err == "kjump: error: cannot open 'short': "* && ! -e short.img ]] &&
+	t_pass || t_fail "exit $t_rc: $t_err"
+truncate -s 5M short
+t_expect image_vmcore_truncated_core 1 \
+	"kjump: error: cannot open 'short': truncated: it ends before the memory its headers describe" \
+	"$KJUMP" vmcore --file short
 t_expect image_verify_missing 1 "kjump: error: cannot open '/nonexistent': No such file or directory" \
 	"$KJUMP" verify /nonexistent
 
 # Extent maps: an image written into scattered extents of a "device" (a
 # file here), readable only through the same map.
 truncate -s 32M dev.img
-printf '# two extents\n0x100000 0x400000\n0x800000 0x1000000\n' >map
+printf '# two extents\n1048576 4194304\n8388608 16777216\n' >map
 t_run image_save_into_extents 0 "$KJUMP" save --from core --to dev.img --extents map
 [ $t_rc -eq 0 ] && t_pass || t_fail "exit $t_rc: $t_err"
 t_run image_verify_through_extents 0 "$KJUMP" verify --extents map dev.img
@@ -102,10 +145,28 @@ t_expect image_extents_not_at_offset_0 1 "kjump: error: 'dev.img': not a kjump i
 cmp -s <(dd if=dev.img bs=4096 skip=256 count=1 status=none | head -c 8) <(printf KJUMPIMG) &&
 	{ t_name=image_header_at_first_extent; t_pass; } ||
 	{ t_name=image_header_at_first_extent; t_fail "no header at byte 0x100000"; }
-printf '0x100000 0x400000\n0x800000 100\n' >badmap
-t_expect image_extents_bad_map 1 "kjump: error: 'badmap': line 2 is not 'DEVICE_OFFSET LENGTH' in whole pages" \
-	"$KJUMP" verify --extents badmap dev.img
-printf '0x100000 0x2000\n' >tinymap
+# bad_map NAME LINE MESSAGE: a map with LINE after a good extent; the
+# exact refusal.
+bad_map() {
+	printf '# good\n1048576 4194304\n%s\n' "$2" >badmap
+	t_expect "image_extents_$1" 1 "kjump: error: 'badmap': line 3$3" \
+		"$KJUMP" verify --extents badmap dev.img
+}
+bad_map not_whole_pages "8388608 100" " is not 'DEVICE_OFFSET LENGTH' in decimal bytes, whole pages"
+bad_map hex "0x800000 0x1000000" " is not 'DEVICE_OFFSET LENGTH' in decimal bytes, whole pages"
+bad_map negative "8388608 -4096" " is not 'DEVICE_OFFSET LENGTH' in decimal bytes, whole pages"
+bad_map octal "040000000 4096" " is not 'DEVICE_OFFSET LENGTH' in decimal bytes, whole pages"
+bad_map past_2_64 "18446744073709547520 8192" ": the extents reach past 2^64 bytes"
+bad_map overlapping "4194304 4194304" ": the extent overlaps an earlier one"
+# A map is read whole: the extents after 1 MiB of comments count (they
+# were cut off), and one past 16 MiB is refused rather than cut.
+{ head -c 1200000 /dev/zero | tr '\0' '#'; echo; cat map; } >longmap
+t_run image_extents_map_read_whole 0 "$KJUMP" verify --extents longmap dev.img
+[ $t_rc -eq 0 ] && t_pass || t_fail "exit $t_rc: $t_err"
+{ cat map; head -c 17000000 /dev/zero | tr '\0' '#'; } >hugemap
+t_expect image_extents_map_too_large 1 "kjump: error: 'hugemap' is larger than 16 MiB: not an extent map" \
+	"$KJUMP" verify --extents hugemap dev.img
+printf '1048576 8192\n' >tinymap
 t_run image_save_extents_too_small 1 "$KJUMP" save --from core --to dev.img --extents tinymap
 [[ $t_rc -eq 1 && $t_err == *"kjump: error: 'dev.img' is too small for the image"* ]] &&
 	t_pass || t_fail "exit $t_rc: $t_err"

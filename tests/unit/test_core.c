@@ -153,10 +153,11 @@ TEST(jump_back_entry_parse)
 }
 
 /* A small /proc/vmcore: one note with VMCOREINFO, two PT_LOADs whose data
- * follows the headers (file offsets, as the kernel writes them). */
-static char *write_core(void)
+ * follows the headers (file offsets, as the kernel writes them). The note
+ * says its text has descsz bytes (0: as many as it has). */
+static char *write_core(uint32_t descsz)
 {
-	static char path[] = "/tmp/kj-vmcore-XXXXXX";
+	static char path[32];
 	static const char info[] = "OSRELEASE=6.12.117\nPAGESIZE=4096\n";
 	uint8_t core[64 + 3 * 56 + 64 + 2 * 4096];
 	struct kj_range loads[] = { { 0x100000, 0x100fff }, { 0x101000, 0x101fff } };
@@ -173,7 +174,7 @@ static char *write_core(void)
 	put_le64(core + 64 + 0x20, 64);			/* note filesz */
 	put_le64(core + 64 + 0x28, 64);			/* and memsz */
 	put_le32(note, 11);
-	put_le32(note + 4, sizeof(info) - 1);
+	put_le32(note + 4, descsz ? descsz : sizeof(info) - 1);
 	memcpy(note + 12, "VMCOREINFO", 11);
 	memcpy(note + 24, info, sizeof(info) - 1);
 	for (int i = 0; i < 2; i++) {
@@ -181,6 +182,7 @@ static char *write_core(void)
 			 (uint64_t)(note + 64 - core) + (uint64_t)i * 4096);
 		memset(note + 64 + i * 4096, 'a' + i, 4096);
 	}
+	strcpy(path, "/tmp/kj-vmcore-XXXXXX");
 	fd = mkstemp(path);
 	if (fd < 0 || write(fd, core, sizeof(core)) != (ssize_t)sizeof(core))
 		return NULL;
@@ -190,7 +192,7 @@ static char *write_core(void)
 
 TEST(vmcore_reader)
 {
-	char *path = write_core();
+	char *path = write_core(0);
 	struct kj_vmcore *vc;
 	const char *info;
 	char buf[16];
@@ -207,6 +209,25 @@ TEST(vmcore_reader)
 	kj_vmcore_close(vc);
 	unlink(path);
 	CHECK_INT(kj_vmcore_open("/nonexistent", &vc), -ENOENT);
+}
+
+/* A note size near 4 GiB once wrapped to 0 when rounded up, and the text
+ * was read far past the note (found with ASan through kjump vmcore). */
+TEST(vmcore_note_size_past_the_note)
+{
+	uint32_t sizes[] = { 0xfffffffd, 0xffffffff, 0x80000000, 41 };
+
+	for (size_t i = 0; i < KJ_ARRAY_SIZE(sizes); i++) {
+		char *path = write_core(sizes[i]);
+		struct kj_vmcore *vc;
+		const char *info;
+
+		CHECK(path);
+		CHECK_INT(kj_vmcore_open(path, &vc), 0);
+		CHECK_INT(kj_vmcore_vmcoreinfo(vc, &info), -ENOENT);
+		kj_vmcore_close(vc);
+		unlink(path);
+	}
 }
 
 TEST(vmcoreinfo_str_is_anchored_at_line_starts)

@@ -14,6 +14,8 @@ static void sample_header(struct kj_image_header *h)
 {
 	memset(h, 0, sizeof(*h));
 	h->flags = KJ_IMAGE_FLAG_COMPLETE;
+	h->kind = KJ_IMAGE_HIBERNATION;
+	h->tries = 1;
 	memcpy(h->uuid, "0123456789abcdef", 16);
 	h->created = 1795000000;
 	h->compressor = KJ_COMPRESS_LZ4;
@@ -64,10 +66,12 @@ static const struct {
 } header_damage[] = {
 	{ 0x000, 'X', KJ_IMG_BAD_MAGIC, 0 },
 	{ 0x008, 1, KJ_IMG_BAD_VERSION, 0 },	/* version 1: XXH3 checksums */
+	{ 0x008, 2, KJ_IMG_BAD_VERSION, 0 },	/* version 2: no kind, no tries */
 	{ 0x00d, 0x20, KJ_IMG_BAD_HEADER_LEN, 0 },
 	{ 0x040, 0xff, KJ_IMG_BAD_HEADER_CHECKSUM, 0 },
 	{ 0x012, 0x01, KJ_IMG_BAD_FLAGS, 1 },
-	{ 0x014, 0x01, KJ_IMG_BAD_RESERVED, 1 },
+	{ 0x014, 0x07, KJ_IMG_BAD_FIELD, 1 },	/* an unknown kind */
+	{ 0x010, 0x05, KJ_IMG_BAD_FIELD, 1 },	/* discarded, no reason */
 	{ 0xff0, 0x01, KJ_IMG_BAD_RESERVED, 0 },
 	{ 0x034, 0x09, KJ_IMG_BAD_FIELD, 1 },
 	{ 0x031, 0x20, KJ_IMG_BAD_FIELD, 1 },
@@ -75,7 +79,7 @@ static const struct {
 	{ 0x0f8, 0x05, KJ_IMG_BAD_MAP, 1 },
 	{ 0x127, 0xff, KJ_IMG_BAD_MAP, 1 },
 	{ 0x101, 0x40, KJ_IMG_BAD_NOTE, 1 },
-	{ 0x104, 0x01, KJ_IMG_BAD_RESERVED, 1 },
+	{ 0x104, 0x01, KJ_IMG_BAD_FIELD, 1 },	/* a reason, not discarded */
 	{ 0x11f, 0x01, KJ_IMG_BAD_RESERVED, 1 },
 };
 

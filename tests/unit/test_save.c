@@ -60,11 +60,23 @@ static bool page_is_all_zero(const uint8_t *p)
 	return true;
 }
 
+/* What boots record, one after the other: two restores started, given
+ * up, and a later discard whose reason must not replace the first. */
+#define MARKS 4
+static const struct kj_image_mark marks[MARKS] = {
+	{ .count_try = true },
+	{ .count_try = true },
+	{ .flags = KJ_IMAGE_FLAG_DISCARDED, .reason = KJ_DISCARD_TRIES },
+	{ .flags = KJ_IMAGE_FLAG_DISCARDED, .reason = KJ_DISCARD_BAD_IMAGE,
+	  .detail = KJ_IMG_BAD_BLOCK_CHECKSUM },
+};
+
 struct check_ctx {
 	uint64_t pages, mismatches;
-	bool mark;		/* then mark it attempted and consumed */
-	uint32_t flags[3];	/* as saved, as attempted, as consumed */
-	int bad_mark;		/* kj_image_mark() with COMPLETE */
+	bool mark;		/* then mark it as boots would */
+	struct kj_image_header seen[MARKS + 1];	/* as saved, after each */
+	int bad_mark[2];	/* kj_image_mark() with COMPLETE; a
+				 * discard without a reason */
 	uint64_t reports, bytes;	/* progress: calls, last bytes written */
 	bool bytes_went_back;
 };
@@ -106,21 +118,23 @@ static bool every_fifth(void *ctx, uint64_t pfn)
 	return pfn % 5 == 0;
 }
 
-/* Marks the image attempted, then consumed: only the flags change, and
- * every checksum still holds. */
-static int mark_twice(const char *path, struct check_ctx *cc)
+/* Marks the image as boots would: only those fields change, and every
+ * checksum still holds. */
+static int mark_all(const char *path, struct check_ctx *cc)
 {
-	static const uint32_t flag[2] = { KJ_IMAGE_FLAG_ATTEMPTED, KJ_IMAGE_FLAG_CONSUMED };
+	struct kj_image_mark complete = { .flags = KJ_IMAGE_FLAG_COMPLETE };
+	struct kj_image_mark no_reason = { .flags = KJ_IMAGE_FLAG_DISCARDED };
 	struct kj_image_error err;
 	struct kj_image *img;
 	int r = 0;
 
-	cc->bad_mark = kj_image_mark(path, NULL, KJ_IMAGE_FLAG_COMPLETE);
-	for (int i = 0; i < 2 && !r; i++) {
-		r = kj_image_mark(path, NULL, flag[i]);
+	cc->bad_mark[0] = kj_image_mark(path, NULL, &complete);
+	cc->bad_mark[1] = kj_image_mark(path, NULL, &no_reason);
+	for (int i = 0; i < MARKS && !r; i++) {
+		r = kj_image_mark(path, NULL, &marks[i]);
 		if (!r && !(r = kj_image_open(path, &img, &err))) {
 			r = kj_image_verify(img, NULL, NULL, &err);
-			cc->flags[i + 1] = kj_image_get_header(img)->flags;
+			cc->seen[i + 1] = *kj_image_get_header(img);
 			kj_image_close(img);
 		}
 	}
@@ -132,7 +146,8 @@ static int save_and_check(enum kj_compressor comp, bool filter, struct kj_save_s
 {
 	char *core = write_big_core();
 	char img_path[] = "/tmp/kj-img-XXXXXX";
-	struct kj_image_header h = { .compressor = (uint16_t)comp, .nram = 1 };
+	struct kj_image_header h = { .compressor = (uint16_t)comp, .nram = 1,
+				     .kind = KJ_IMAGE_HIBERNATION };
 	struct kj_save_opts o = { .compressor = comp, .level = 1, .threads = 2,
 				  .progress = progress, .ctx = cc };
 	struct kj_image_error err;
@@ -151,11 +166,11 @@ static int save_and_check(enum kj_compressor comp, bool filter, struct kj_save_s
 	}
 	if (!r && !(r = kj_image_open(img_path, &img, &err))) {
 		r = kj_image_verify(img, compare_block, cc, &err);
-		cc->flags[0] = kj_image_get_header(img)->flags;
+		cc->seen[0] = *kj_image_get_header(img);
 		kj_image_close(img);
 	}
 	if (!r && cc->mark)
-		r = mark_twice(img_path, cc);
+		r = mark_all(img_path, cc);
 	unlink(core);
 	unlink(img_path);
 	return r;
@@ -188,15 +203,24 @@ TEST(save_round_trip_zstd_with_free_pages)
 	CHECK_U64(cc.mismatches, 0);
 }
 
-TEST(save_then_mark_attempted_and_consumed)
+TEST(save_then_mark_tries_and_discard)
 {
+	static struct check_ctx cc = { .mark = true };
+	const struct kj_image_header *s = cc.seen;
 	struct kj_save_stats st;
-	struct check_ctx cc = { .mark = true };
 
 	CHECK_INT(save_and_check(KJ_COMPRESS_LZ4, false, &st, &cc), 0);
-	CHECK_INT(cc.bad_mark, -EINVAL);
-	CHECK_INT(cc.flags[0], KJ_IMAGE_FLAG_COMPLETE);
-	CHECK_INT(cc.flags[1], KJ_IMAGE_FLAG_COMPLETE | KJ_IMAGE_FLAG_ATTEMPTED);
-	CHECK_INT(cc.flags[2], KJ_IMAGE_FLAG_COMPLETE | KJ_IMAGE_FLAG_ATTEMPTED |
-			       KJ_IMAGE_FLAG_CONSUMED);
+	CHECK_INT(cc.bad_mark[0], -EINVAL);
+	CHECK_INT(cc.bad_mark[1], -EINVAL);
+	CHECK_INT(s[0].flags, KJ_IMAGE_FLAG_COMPLETE);
+	CHECK_INT(s[0].kind, KJ_IMAGE_HIBERNATION);
+	CHECK_INT(s[0].tries, 0);
+	CHECK_INT(s[1].tries, 1);
+	CHECK_INT(s[2].tries, 2);
+	CHECK_INT(s[2].flags, KJ_IMAGE_FLAG_COMPLETE);
+	CHECK_INT(s[3].flags, KJ_IMAGE_FLAG_COMPLETE | KJ_IMAGE_FLAG_DISCARDED);
+	CHECK_INT(s[3].discard_reason, KJ_DISCARD_TRIES);
+	CHECK_INT(s[4].discard_reason, KJ_DISCARD_TRIES);	/* the first stays */
+	CHECK_INT(s[4].discard_detail, 0);
+	CHECK(!memcmp(s[4].uuid, s[0].uuid, 16) && s[4].nblocks == s[0].nblocks);
 }

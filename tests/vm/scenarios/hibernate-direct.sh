@@ -5,11 +5,12 @@
 # initramfs and those arguments, straight into R, with no C before it.
 #
 # Evidence, from the guests' logs:
-#   - R refuses, before its first write (no "shape checked", no "restored"
-#     line), and reboots: an image with a flipped byte in a page block; the
-#     good image with one memmap= range moved (not the image's RAM); the
-#     good image on a machine with 900 MiB (that RAM is not all there); the
-#     good image with nokaslr added (R's kernel at 16 MiB, in that RAM);
+#   - an image with a flipped byte in a page block: R, checking every block
+#     as it writes it, stops at that one, does not jump, and reboots;
+#   - R refuses, before its first write (no "restore: checked", no
+#     "restored" line), and reboots: the good image with one memmap= range
+#     moved (not the image's RAM); on a machine with 900 MiB (that RAM is
+#     not all there); with nokaslr added (R's kernel at 16 MiB, in that RAM);
 #   - with the arguments as given, R checks everything itself ("restore:
 #     checked"), and A goes on: its 300 MiB checksum is the one from before;
 #   - the same boot again refuses the image: it was resumed once already.
@@ -63,12 +64,21 @@ refused() {
 	direct "$1" "$2" "$3" "${5:-}"
 	vm_count "$1" "^kjump: error: $4\$" >/dev/null ||
 		vm_fail "$1: no refusal '$4': $(vm_field "$1" 'kjump: error: ')"
-	vm_count "$1" "^kjump: restore: shape checked|^kjump: restored " >/dev/null &&
+	vm_count "$1" "^kjump: restore: checked|^kjump: restored " >/dev/null &&
 		vm_fail "$1: R wrote pages"
 	vm_count "$1" "^kjump: error: restore failed, rebooting$" >/dev/null ||
 		vm_fail "$1: R did not give up"
 }
-refused flipped flipped.raw "$args" "cannot resume '/dev/vda': bad block checksum"
+# A flipped byte: R checks every block in the pass that writes it, into
+# memory that holds nothing yet, and stops before the jump.
+direct flipped flipped.raw "$args"
+vm_count flipped "^kjump: error: restoring '/dev/vda' failed while writing: bad block checksum$" >/dev/null ||
+	vm_fail "flipped: R did not stop at the bad block: $(vm_field flipped 'kjump: error: ')"
+vm_count flipped "^kjump: (image marked consumed|restored )" >/dev/null &&
+	vm_fail "flipped: R went on past the bad block"
+vm_count flipped "^direct-test: A: " >/dev/null && vm_fail "flipped: A ran"
+vm_count flipped "^kjump: error: restore failed, rebooting$" >/dev/null ||
+	vm_fail "flipped: R did not give up"
 refused moved image.raw "$moved" \
 	"'/dev/vda': this boot's persistent memory is not the image's RAM \\(.*\\)"
 # a machine with less RAM: the boot loader's memmap= reaches past its end

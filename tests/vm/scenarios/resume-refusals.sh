@@ -1,12 +1,13 @@
 #!/bin/bash
 # resume-refusals: a boot with kjump.resume=/dev/vda refuses, before any
 # page is written, each image it must not resume, says why on the console,
-# and boots on normally:
+# discards a hibernation image it refused (the host's 'kjump info' shows
+# the reason), and boots on normally:
 #   a byte flipped in a page block; an image cut short by killing qemu in
 #   the middle of the save; a guest with a different RAM size; a consumed
-#   image; a device of random bytes; and an image whose restore was started
-#   and failed in R (it is not started again, until kjump.retry=1 resumes
-#   it).
+#   image; a device of random bytes; a boot told kjump.noresume=1; and an
+#   image whose restore fails in R every time: started again by the next
+#   boot, then discarded by the one after, never looping.
 . "$(dirname "$0")/../lib.sh"
 vm_setup resume-refusals
 cmdline="crashkernel=160M@0x30000000 nokaslr"
@@ -56,8 +57,10 @@ vm_prep "$KJ_BUILD/tests/imgcorrupt" "$work/flipped.raw" block-checksum
 vm_prep cp --sparse=always "$work/good.raw" "$work/consumed.raw"
 vm_prep "$KJ_BUILD/tests/imgcorrupt" "$work/consumed.raw" consumed
 vm_prep dd if=/dev/urandom of="$work/random.raw" bs=1M count=16 iflag=fullblock
+vm_prep cp --sparse=always "$work/good.raw" "$work/attempt.raw"
 
-# refused NAME DISK MEM REASON: the boot refuses with REASON and boots on.
+# refused NAME DISK MEM REASON [INFO]: the boot refuses with REASON and
+# boots on; the image's state (kjump info on the host) is then INFO.
 refused() {
 	vm_boot "$1" "$work/a.cpio.gz" "$cmdline kjump.resume=/dev/vda kjump_test.phase=after" \
 		300 "$3" 2 -drive "file=$work/$2,format=raw,if=virtio,cache=unsafe"
@@ -66,33 +69,59 @@ refused() {
 	vm_count "$1" "^kjump: restore: from " >/dev/null && vm_fail "$1: R was started"
 	vm_count "$1" "^refusal-test: booted normally$" >/dev/null ||
 		vm_fail "$1: the machine did not boot on"
+	[ -z "${5:-}" ] || state_is "$1" "$2" "$5"
 }
-refused flipped flipped.raw 1G "cannot resume '/dev/vda': bad block checksum"
+# state_is NAME DISK STATE: the host reads the image's state.
+state_is() {
+	local state
+	state=$("$KJ_BUILD/kjump" info "$work/$2" 2>&1 | sed -n 's/^state: *//p')
+	[ "$state" = "$3" ] || vm_fail "$1: the image's state is '$state', want '$3'"
+}
+refused flipped flipped.raw 1G "cannot resume '/dev/vda': bad block checksum" \
+	"discarded: a boot found it damaged (bad block checksum)"
+vm_count flipped "^kjump: discarded '/dev/vda': a boot found it damaged$" >/dev/null ||
+	vm_fail "flipped: the boot did not say it discarded the image"
 refused killed killed.raw 1G "cannot resume '/dev/vda': incomplete: the save did not finish"
-refused ram good.raw 1200M "'/dev/vda' is of another memory layout: .*"
+refused ram good.raw 1200M "'/dev/vda' is of another memory layout: .*" \
+	"discarded: a boot on other memory went on without it"
+# once discarded, never resumed: not even on the machine it came from
+refused ram-again good.raw 1G "'/dev/vda' was discarded: a boot on other memory went on without it"
 refused consumed consumed.raw 1G "'/dev/vda' was resumed once already; it is never resumed twice"
 refused random random.raw 1G "cannot resume '/dev/vda': not a kjump image \\(bad magic\\)"
 
+# kjump.noresume=1: the boot goes on, and the image is discarded first.
+vm_prep cp --sparse=always "$work/attempt.raw" "$work/noresume.raw"
+vm_boot noresume "$work/a.cpio.gz" \
+	"$cmdline kjump.resume=/dev/vda kjump.noresume=1 kjump_test.phase=after" 300 1G 2 \
+	-drive "file=$work/noresume.raw,format=raw,if=virtio,cache=unsafe"
+vm_count noresume "^kjump: discarded '/dev/vda': a boot was told not to resume it \(kjump.noresume=1\)$" >/dev/null ||
+	vm_fail "noresume: no discard: $(vm_field noresume 'kjump: ')"
+vm_count noresume "^refusal-test: booted normally$" >/dev/null || vm_fail "noresume: no boot"
+state_is noresume noresume.raw "discarded: a boot was told not to resume it (kjump.noresume=1)"
+
 # A restore that fails after C's checks (here R has no persistent memory:
-# the blacklist reaches R through the inherited command line) is not
-# started again by the next boot; kjump.retry=1 starts it, and the image,
-# kept all along, resumes.
-vm_prep cp --sparse=always "$work/good.raw" "$work/attempt.raw"
-before=$(vm_field hibernate 'membuf: before checksum=')
+# the blacklist reaches R through the inherited command line) is started
+# again by the next boot; when that fails too, the boot after discards
+# the image, says why, and boots on.
 attempt() {
-	vm_boot "$1" "$work/a.cpio.gz" "$cmdline kjump.resume=/dev/vda $2" 300 1G 2 \
-		-drive "file=$work/attempt.raw,format=raw,if=virtio,cache=unsafe"
+	vm_boot "$1" "$work/a.cpio.gz" \
+		"$cmdline kjump.resume=/dev/vda kjump_test.phase=after initcall_blacklist=register_e820_pmem" \
+		300 1G 2 -drive "file=$work/attempt.raw,format=raw,if=virtio,cache=unsafe"
 }
-attempt failing "kjump_test.phase=after initcall_blacklist=register_e820_pmem"
+attempt failing
 vm_count failing "^kjump: error: no persistent memory to restore into: .*" >/dev/null ||
 	vm_fail "R did not fail as arranged: $(vm_field failing 'kjump: error: ')"
 vm_count failing "^kjump: error: restore failed, rebooting$" >/dev/null || vm_fail "R did not give up"
-attempt again "kjump_test.phase=after"
-vm_count again "^kjump: error: a restore of '/dev/vda' was started and did not finish; not starting it again$" >/dev/null ||
-	vm_fail "the boot after a failed restore started it again: $(vm_field again 'kjump: ')"
-vm_count again "^refusal-test: booted normally$" >/dev/null || vm_fail "again: the machine did not boot on"
-attempt retry "kjump.retry=1"
-[ "$(vm_field retry 'membuf: after checksum=')" = "$before" ] ||
-	vm_fail "kjump.retry=1 did not resume the kept image: $(vm_field retry 'kjump: error: ')"
+state_is failing attempt.raw "complete; 1 of 2 restores started did not finish"
+attempt again
+vm_count again "^kjump: warning: a restore of '/dev/vda' was started and did not finish: starting it again \(2 of 2\)$" >/dev/null ||
+	vm_fail "the boot after a failed restore did not start it again: $(vm_field again 'kjump: ')"
+vm_count again "^kjump: error: restore failed, rebooting$" >/dev/null || vm_fail "again: R did not give up"
+attempt last
+vm_count last "^kjump: error: the restore of '/dev/vda' was started 2 times and did not finish$" >/dev/null ||
+	vm_fail "the third boot did not give up: $(vm_field last 'kjump: ')"
+vm_count last "^kjump: restore: from " >/dev/null && vm_fail "last: R was started a third time"
+vm_count last "^refusal-test: booted normally$" >/dev/null || vm_fail "last: the machine did not boot on"
+state_is last attempt.raw "discarded: its restore was started twice and did not finish"
 rm -f "$work"/*.raw
 vm_pass
