@@ -124,8 +124,9 @@ $(O)/workload/%: tests/vm/workload/%.c | deps
 $(O)/unit-tests: $(UNIT_OBJS) $(O)/libkjump-internal.a
 	$(call say,LD,$@)$(CC) -o $@ $^ $(LIBS)
 
-# Helpers for the shell-level tests: a core file maker, an image damager.
-TEST_TOOLS := $(O)/tests/mkcore $(O)/tests/imgcorrupt
+# Helpers for the shell-level tests: a core file maker, an image damager,
+# a disk fingerprinter.
+TEST_TOOLS := $(O)/tests/mkcore $(O)/tests/imgcorrupt $(O)/tests/diskprint
 $(O)/tests/%: tests/tools/%.c $(O)/libkjump-internal.a
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)$(CC) $(CFLAGS) $(LIB_CFLAGS) -o $@ $< $(O)/libkjump-internal.a $(LIBS)

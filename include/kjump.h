@@ -290,6 +290,35 @@ enum kj_discard {
 	KJ_DISCARD_TRIES,	/* restores were started KJ_IMAGE_TRIES_MAX
 				 * times and none finished */
 	KJ_DISCARD_NO_RESTORE,	/* R could not be loaded or started */
+	KJ_DISCARD_REPLACED,	/* a new image was begun over it */
+	KJ_DISCARD_DISKS,	/* A's disks changed since it was saved */
+};
+
+/* What A's free pages hold, for R to fill the pages the image left out:
+ * A booted with init_on_free=1 expects zeros, with page_poison=1 the
+ * poison byte. */
+enum kj_free_fill {
+	KJ_FREE_FILL_NONE = 0,
+	KJ_FREE_FILL_ZERO = 1,
+	KJ_FREE_FILL_POISON = 2,	/* every byte KJ_PAGE_POISON */
+};
+#define KJ_PAGE_POISON 0xaa
+
+/* A file system or swap area A used, as it was on its disk once A had
+ * synced for the last time: a resume refuses when it changed. */
+#define KJ_DISKS_MAX 16
+enum kj_disk_kind {
+	KJ_DISK_FS = 1,
+	KJ_DISK_SWAP = 2,
+};
+
+struct kj_disk_print {
+	uint32_t kind;			/* enum kj_disk_kind */
+	uint64_t size;			/* of its device, bytes */
+	uint64_t hash;			/* XXH64 of what it covers */
+	uint8_t id[16];			/* its UUID, as its superblock says */
+	char name[24];			/* where A had it (mount point or
+					 * device), NUL-terminated, for messages */
 };
 #define KJ_IMAGE_MAP_MAX	200	/* RAM + excluded entries in a header */
 #define KJ_IMAGE_NOTE_MAX	8192	/* the VMCOREINFO note after the header */
@@ -360,6 +389,9 @@ struct kj_image_header {
 	struct kj_range excluded[KJ_IMAGE_MAP_MAX];
 	uint32_t nexcluded;
 	uint64_t page_offset;
+	uint32_t free_fill;		/* enum kj_free_fill */
+	uint32_t ndisks;
+	struct kj_disk_print disks[KJ_DISKS_MAX];
 	uint32_t note_len;
 	uint64_t note_checksum;		/* filled in by the encoder */
 	uint8_t note[KJ_IMAGE_NOTE_MAX];	/* read by kj_image_open() */
@@ -506,9 +538,12 @@ int kj_own_jump_back_entry(uint64_t *entry);
 int kj_compressor_parse(const char *text, enum kj_compressor *c, int *level);
 
 struct kj_hibernate_opts {
-	const char *image;	/* a block device not mounted here, or a
-				 * fully written file on a mounted one */
+	const char *image;	/* a block device nothing uses, or a fully
+				 * written file on a mounted file system,
+				 * by its absolute path (made if missing) */
 	const char *compress;	/* as kj_compressor_parse(); NULL: lz4 */
+	uint64_t size;		/* a file image that does not exist is made,
+				 * this big (0: all of RAM and a little) */
 	bool drop_caches;	/* drop clean caches first: a smaller image */
 	const char *kernel;	/* B's, as in kj_load_opts */
 	const char *initrd;
@@ -532,8 +567,22 @@ struct kj_save_core_opts {
 	unsigned int threads;	/* 0: one per online CPU */
 	bool no_filter;		/* save free pages too */
 	enum kj_image_kind kind; /* 0: a snapshot */
+	enum kj_free_fill free_fill; /* what A's free pages hold */
+	/* the disks to fingerprint (kind, id, name: what A named); the
+	 * image records each as it is now */
+	const struct kj_disk_print *disks;
+	size_t ndisks;
+	const char *stamp;	/* the UUID (32 hex digits) of the stamp A put
+				 * on dest: nothing is written without it;
+				 * NULL: no stamp is looked for */
 	const struct kj_report *report;
 };
+
+/* What a kernel command line says free pages hold: zeros with
+ * init_on_free=1, the poison byte with page_poison=1 (the last of each
+ * counts, as in the kernel, and page poisoning takes precedence). A
+ * kernel built with CONFIG_INIT_ON_FREE_DEFAULT_ON is not seen here. */
+enum kj_free_fill kj_free_fill_of(const char *cmdline);
 
 /* In B: saves the core (A's memory) into an image: free pages left out
  * where VMCOREINFO says which they are. st may be NULL. */

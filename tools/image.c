@@ -159,6 +159,26 @@ static double ratio(const struct kj_image_header *h)
 	return stored ? (double)(h->pages_saved * KJ_PAGE_SIZE) / (double)stored : 0;
 }
 
+/* What R writes into the pages the image left out; the disks a resume
+ * must find as they were. */
+static void print_fill_and_disks(const struct kj_image_header *h)
+{
+	static const char *const fill[] = { "left as they are", "zeros (init_on_free)",
+					    "poison 0xaa (page_poison)" };
+
+	printf("free pages:   %s\n", fill[h->free_fill <= 2 ? h->free_fill : 0]);
+	for (uint32_t i = 0; i < h->ndisks; i++) {
+		char uuid[40];
+
+		format_uuid(h->disks[i].id, uuid);
+		printf("disk:         %s (%s %s, %llu MiB, fingerprint %016llx)\n",
+		       h->disks[i].name,
+		       h->disks[i].kind == KJ_DISK_SWAP ? "swap" : "file system", uuid,
+		       (unsigned long long)(h->disks[i].size >> 20),
+		       (unsigned long long)h->disks[i].hash);
+	}
+}
+
 static void print_text(const char *path, const struct kj_image_header *h,
 		       const char *uuid, const char *when, uint64_t size)
 {
@@ -182,6 +202,7 @@ static void print_text(const char *path, const struct kj_image_header *h,
 	       (unsigned long long)(h->trailer_offset + KJ_PAGE_SIZE),
 	       (unsigned long long)size);
 	printf("ratio:        %.2f\n", ratio(h));
+	print_fill_and_disks(h);
 }
 
 /* "key": "s", with quotes, backslashes and control bytes escaped as JSON

@@ -14,7 +14,8 @@ struct job {
 static void job_usage(FILE *f, bool hibernate)
 {
 	fprintf(f,
-		"usage: kjump %s --image DEST [--compress ALG]%s [--kernel K] [--initrd I]\n\n",
+		"usage: kjump %s --image DEST [--size SIZE] [--compress ALG]%s\n"
+		"       [--kernel K] [--initrd I]\n\n",
 		hibernate ? "hibernate" : "snapshot", hibernate ? " [--drop-caches]" : "");
 	fprintf(f, hibernate
 		? "Saves this system's memory into an image at DEST and powers off. The\n"
@@ -23,11 +24,17 @@ static void job_usage(FILE *f, bool hibernate)
 		: "Saves this system's memory into an image at DEST and goes on, as if\n"
 		  "nothing happened. Can be repeated, into the same or other images.\n\n");
 	fprintf(f,
-		"DEST is a block device this system has not mounted, or a file that is\n"
-		"fully written (not just fallocated) on a mounted file system: B writes\n"
-		"its blocks directly (see 'kjump extents').\n\n"
+		"DEST is a block device nothing uses (not mounted in any namespace, not\n"
+		"swap, not under device-mapper, md, LVM or LUKS, nor any partition of\n"
+		"it), or a file on a mounted file system, fully written (not just\n"
+		"fallocated), not a link, not swap: B writes its blocks directly (see\n"
+		"'kjump extents'). A file that does not exist is created, mode 0600,\n"
+		"and written full of zeros; the file is kept immutable until the system\n"
+		"is back.\n\n"
 		"options:\n"
-		"  --image DEST     where the image goes\n"
+		"  --image DEST     where the image goes (a file by its absolute path)\n"
+		"  --size SIZE      for a file kjump creates: its size (K, M, G; default:\n"
+		"                   all of RAM and 16 MiB)\n"
 		"  --compress ALG   lz4 (default), zstd, zstd:LEVEL, none\n"
 		"%s"
 		"  --kernel K       B's kernel (default: this kernel's image)\n"
@@ -41,6 +48,7 @@ static int parse_job(int argc, char **argv, struct job *j)
 		{ "image", required_argument, NULL, 'i' },
 		{ "compress", required_argument, NULL, 'c' },
 		{ "drop-caches", no_argument, NULL, 'd' },
+		{ "size", required_argument, NULL, 's' },
 		{ "kernel", required_argument, NULL, 'k' },
 		{ "initrd", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
@@ -58,6 +66,13 @@ static int parse_job(int argc, char **argv, struct job *j)
 			j->o.compress = optarg;
 			break;
 		case 'k': j->o.kernel = optarg; break;
+		case 's':
+			if (parse_u64(optarg, &j->o.size) || !j->o.size) {
+				error("bad size '%s' for --size", optarg);
+				hint("give it in bytes, or with K, M or G, like --size 2G");
+				return EXIT_USAGE;
+			}
+			break;
 		case 'r': j->o.initrd = optarg; break;
 		case 'd':
 			if (j->hibernate) {

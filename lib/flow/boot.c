@@ -3,20 +3,23 @@
  * The task of a kernel kjump started, or of a boot asked to resume, read
  * from its command line: kjump.action= (snapshot or hibernate in B,
  * restore in R), kjump.image=, kjump.compress=, kjump.extents=,
- * kjump.uuid= (R started by C), and kjump.resume= with kjump.noresume=
- * (in C).
+ * kjump.fill= (B: what A's free pages hold), kjump.stamp= (B: the stamp A
+ * put on the target), kjump.disks= (B: the disks to fingerprint),
+ * kjump.uuid= (R started by C), and kjump.resume=
+ * with kjump.noresume= (in C).
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "flow/flow.h"
+#include "flow/resume.h"
 
 #define ARG_MAX 4096
 
 struct boot_args {
 	char action[16], image[256], compress[16], resume[256], uuid[40];
-	char extents[ARG_MAX];
+	char fill[8], stamp[40];
+	char extents[ARG_MAX], disks[ARG_MAX];
 	bool noresume;
 };
 
@@ -47,6 +50,9 @@ static void parse(const char *cmdline, struct boot_args *a)
 		take(cmdline, len, "kjump.extents=", a->extents, sizeof(a->extents));
 		take(cmdline, len, "kjump.resume=", a->resume, sizeof(a->resume));
 		take(cmdline, len, "kjump.uuid=", a->uuid, sizeof(a->uuid));
+		take(cmdline, len, "kjump.fill=", a->fill, sizeof(a->fill));
+		take(cmdline, len, "kjump.stamp=", a->stamp, sizeof(a->stamp));
+		take(cmdline, len, "kjump.disks=", a->disks, sizeof(a->disks));
 		flag[0] = '\0';
 		take(cmdline, len, "kjump.noresume=", flag, sizeof(flag));
 		a->noresume = *flag ? !strcmp(flag, "1") : a->noresume;
@@ -89,9 +95,19 @@ static int save_task(const struct kj_report *r, const struct boot_args *a)
 		.dest = a->image, .report = r,
 		.compressor = KJ_COMPRESS_LZ4, .level = 1,
 		.kind = hibernate ? KJ_IMAGE_HIBERNATION : KJ_IMAGE_SNAPSHOT,
+		.stamp = *a->stamp ? a->stamp : NULL,
+		.free_fill = !strcmp(a->fill, "zero") ? KJ_FREE_FILL_ZERO
+			     : !strcmp(a->fill, "poison") ? KJ_FREE_FILL_POISON
+			     : KJ_FREE_FILL_NONE,
 	};
+	struct kj_disk_print disks[KJ_DISKS_MAX];
 	int err = extents(r, a, &x);
 
+	if (!err && kj_disks_parse(a->disks, disks, &o.ndisks)) {
+		say_error(r, "kjump.disks= is malformed");
+		err = -EINVAL;
+	}
+	o.disks = disks;
 	if (!err && *a->compress && kj_compressor_parse(a->compress, &o.compressor, &o.level))
 		say_warn(r, "unknown kjump.compress=%s: using lz4", a->compress);
 	o.extents = x.n ? &x : NULL;

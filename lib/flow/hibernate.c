@@ -7,17 +7,20 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "flow/target.h"
+#include "flow/resume.h"
 
 struct job {
 	const struct kj_hibernate_opts *o;
 	bool hibernate;
 	struct kj_target_dev t;
+	char stamp[33];			/* the UUID of the stamp B looks for */
 	char append[2048];
 };
 
@@ -36,10 +39,30 @@ static int check_compress(const struct job *j)
 /* B's command line: this kernel's consoles, then the task. */
 static int build_append(struct job *j)
 {
+	static const char *const fill[] = { "", " kjump.fill=zero", " kjump.fill=poison" };
 	size_t n = kj_task_cmdline(j->append, sizeof(j->append),
 				   j->hibernate ? "hibernate" : "snapshot",
 				   j->t.device, j->o->compress ? j->o->compress : "lz4",
 				   &j->t.ext);
+	char *line = NULL;
+	size_t len;
+
+	/* B records what A's free pages hold, for R to fill them so */
+	if (!kj_read_text("/proc/cmdline", &line, &len) && n < sizeof(j->append))
+		n += (size_t)snprintf(j->append + n, sizeof(j->append) - n, "%s",
+				      fill[kj_free_fill_of(line)]);
+	free(line);
+	if (n < sizeof(j->append))
+		n += (size_t)snprintf(j->append + n, sizeof(j->append) - n,
+				      " kjump.stamp=%s", j->stamp);
+	/* a hibernation must find A's disks as they are now, when it resumes */
+	if (j->hibernate && n < sizeof(j->append)) {
+		int err;
+
+		n += kj_disks_arg(j->o->report, j->append + n, sizeof(j->append) - n, &err);
+		if (err)
+			return err;
+	}
 
 	if (n < sizeof(j->append) - 200)
 		return 0;
@@ -125,6 +148,36 @@ static int outcome(const struct job *j, time_t started, double secs)
 	return err;
 }
 
+/*
+ * A hibernation image on the target that no boot resumed is dead: this
+ * system runs. It is discarded before B writes over it, so that a save
+ * torn by a power cut can only leave a discarded image behind, never one
+ * that resumes. A is the image's reader here (through the file system,
+ * for a file).
+ */
+static int retire_old_image(const struct job *j)
+{
+	const struct kj_report *r = j->o->report;
+	struct kj_image_mark m = { .flags = KJ_IMAGE_FLAG_DISCARDED,
+				   .reason = KJ_DISCARD_REPLACED };
+	const struct kj_image_header *h;
+	struct kj_image *img;
+	struct kj_image_error e;
+	int err = 0;
+
+	if (kj_image_open(j->o->image, &img, &e))
+		return 0;	/* no image there, or none that reads */
+	h = kj_image_get_header(img);
+	if (h->kind == KJ_IMAGE_HIBERNATION && (h->flags & KJ_IMAGE_FLAG_COMPLETE) &&
+	    !(h->flags & (KJ_IMAGE_FLAG_CONSUMED | KJ_IMAGE_FLAG_DISCARDED)))
+		err = kj_image_mark(j->o->image, NULL, &m);
+	kj_image_close(img);
+	if (err)
+		say_error(r, "cannot discard the hibernation image in '%s' before writing over it: %s",
+			  j->o->image, strerror(-err));
+	return err;
+}
+
 static int prepare(struct job *j)
 {
 	struct kj_flow_load l = { .o = {
@@ -137,15 +190,26 @@ static int prepare(struct job *j)
 	if (!err)
 		err = kj_check_jump(j->o->report);
 	if (!err)
-		err = kj_target_resolve(j->o->report, j->o->image, &j->t);
+		err = kj_target_resolve(j->o->report, j->o->image, j->o->size, &j->t);
+	if (!err && (err = kj_stamp_new(j->stamp)))
+		say_error(j->o->report, "cannot make a stamp for the target: %s", strerror(-err));
 	if (!err)
 		err = build_append(j);
+	if (!err)
+		err = retire_old_image(j);
 	if (err)
 		return err;
 	sync();
 	if (j->hibernate && j->o->drop_caches && (err = drop_caches(j->o->report)))
 		return err;
-	return kj_flow_load(&l);
+	err = kj_flow_load(&l);
+	/* last, once B is loaded: a load that fails leaves the target as it
+	 * was (an earlier snapshot stays) */
+	if (!err && (err = kj_stamp_put(j->o->report, j->o->image, &j->t, j->stamp)))
+		kj_kexec_unload();
+	if (!err)
+		kj_target_pin(j->o->report, &j->t, j->o->image);
+	return err;
 }
 
 static int run(struct job *j)
@@ -175,7 +239,7 @@ static int run(struct job *j)
 
 static int job(const struct kj_hibernate_opts *o, bool hibernate)
 {
-	struct job j = { .o = o, .hibernate = hibernate };
+	struct job j = { .o = o, .hibernate = hibernate, .t.claim_fd = -1 };
 	int err = run(&j);
 
 	kj_target_release(&j.t);

@@ -102,6 +102,8 @@ static int checks(struct resume *s, struct kj_pmems **pm)
 		err = check_identity(s);
 	if (!err)
 		err = kj_resume_check_kernel(s);
+	if (!err)
+		err = kj_disks_unchanged(s);
 	if (!err && (err = kj_pmems_open(pm)))
 		say_error(r, "no persistent memory to restore into: %s", strerror(-err));
 	if (!err)

@@ -199,6 +199,8 @@ static int check_all(struct resume *s)
 
 	kj_clock_start(&t0);
 	err = check_tries(s);
+	if (!err)
+		err = kj_disks_unchanged(s);
 	if (!err && !s->o->check_only && (err = kj_check_jump(s->o->report)))
 		s->why = KJ_DISCARD_NO_RESTORE;
 	if (!err)

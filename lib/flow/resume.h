@@ -34,6 +34,19 @@ size_t kj_pram_of(const struct kj_load_plan *plan, struct kj_range *out);
  * (from_c), the UUID of the image C checked. */
 int kj_resume_task(struct resume *s, bool from_c);
 
+/* In A: " kjump.disks=K:UUID:NAME,..." for every file system and swap
+ * area on a disk A uses, into out; its length. *err if one cannot be
+ * fingerprinted (reported). */
+size_t kj_disks_arg(const struct kj_report *r, char *out, size_t size, int *err);
+/* In B: kjump.disks= back into prints (kind, id, name); -EINVAL. */
+int kj_disks_parse(const char *text, struct kj_disk_print *d, size_t *n);
+/* In B: finds each disk and reads its print into h->disks. */
+int kj_disks_record(const struct kj_report *r, const struct kj_disk_print *want,
+		    size_t n, struct kj_image_header *h);
+/* In C and R: every disk as the image recorded it, or a refusal naming
+ * the file system (s->why = KJ_DISCARD_DISKS). */
+int kj_disks_unchanged(struct resume *s);
+
 /* The image's UUID as 32 hex digits and a NUL. */
 void kj_uuid_hex(const uint8_t uuid[16], char out[33]);
 

@@ -6,7 +6,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "flow/flow.h"
+#include "flow/target.h"
+#include "flow/resume.h"
 
 struct save_job {
 	const struct kj_save_core_opts *o;
@@ -83,6 +84,7 @@ static int fill_header(const struct save_job *j, const struct kj_vmcore *vc,
 	if (new_uuid(h->uuid))
 		return -EIO;
 	h->kind = j->o->kind ? j->o->kind : KJ_IMAGE_SNAPSHOT;
+	h->free_fill = j->o->free_fill;
 	h->created = (uint64_t)time(NULL);
 	h->compressor = (uint16_t)j->so.compressor;
 	h->level = (uint16_t)j->so.level;
@@ -94,6 +96,8 @@ static int fill_header(const struct save_job *j, const struct kj_vmcore *vc,
 	kj_vmcoreinfo_str(info, "BUILD-ID", h->build_id, sizeof(h->build_id));
 	if (*info)
 		h->note_len = (uint32_t)kj_vmcoreinfo_note(info, h->note, sizeof(h->note));
+	if (j->o->ndisks && kj_disks_record(j->o->report, j->o->disks, j->o->ndisks, h))
+		return -ENODEV;
 	return image_maps(vc, h, own_core);
 }
 
@@ -221,6 +225,8 @@ int kj_save_core(const struct kj_save_core_opts *o, struct kj_save_stats *st)
 		j.so.progress = progress;
 		j.so.ctx = &j;
 	}
+	if (o->stamp && (err = kj_stamp_check(o->report, o->dest, o->extents, o->stamp)))
+		return err;
 	err = open_core(&j, &vc);
 	if (err)
 		return err;

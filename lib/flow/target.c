@@ -1,71 +1,98 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Where B writes, as A finds it: a block device this system has not
- * mounted, or the device under a file and the file's extents. And how B
- * and R are told their task.
+ * Where B writes, as A finds it: a block device nothing uses (claim.c),
+ * or the device under a file (not a link, not swap, private) and the
+ * file's extents. And how B and R are told their task.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "flow/target.h"
-
-/* The sysfs path of a block device, for comparing disks and partitions. */
-static bool sys_block_path(dev_t dev, char *out)
-{
-	char link[64];
-
-	snprintf(link, sizeof(link), "/sys/dev/block/%u:%u", major(dev), minor(dev));
-	return realpath(link, out) != NULL;
-}
-
-/* Is dev, or a partition of it, mounted here? From /proc/self/mountinfo,
- * whose third field is the mounted device's MAJOR:MINOR. */
-static bool mounted(dev_t dev)
-{
-	char want[PATH_MAX], have[PATH_MAX], line[4096];
-	FILE *f = fopen("/proc/self/mountinfo", "r");
-	bool found = false;
-	size_t n;
-
-	if (!f || !sys_block_path(dev, want)) {
-		if (f)
-			fclose(f);
-		return false;
-	}
-	n = strlen(want);
-	while (!found && fgets(line, sizeof(line), f)) {
-		unsigned int ma, mi;
-
-		if (sscanf(line, "%*s %*s %u:%u", &ma, &mi) != 2 || !ma)
-			continue;
-		found = sys_block_path(makedev(ma, mi), have) &&
-			!strncmp(have, want, n) && (!have[n] || have[n] == '/');
-	}
-	fclose(f);
-	return found;
-}
 
 static int target_device(const struct kj_report *r, const char *image,
 			 const struct stat *st, struct kj_target_dev *t)
 {
-	if (mounted(st->st_rdev)) {
-		say_error(r, "'%s' is mounted here: B must not write under a mounted file system", image);
-		say_hint(r, "give a device that is not mounted, or a file on a mounted one");
-		return -EBUSY;
+	int err = kj_target_claim(r, image, st->st_rdev, &t->claim_fd);
+
+	if (!err)
+		snprintf(t->device, sizeof(t->device), "%s", image);
+	return err;
+}
+
+/* The image holds all of A's memory: for root's eyes only. */
+static int private_file(const struct kj_report *r, const char *image,
+			const struct stat *st)
+{
+	int fd;
+
+	if (!(st->st_mode & 077))
+		return 0;
+	fd = open(image, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fchmod(fd, 0600)) {
+		say_error(r, "cannot make '%s' private (mode 0600): %s", image, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -EPERM;
 	}
-	snprintf(t->device, sizeof(t->device), "%s", image);
+	close(fd);
+	say_warn(r, "'%s' was readable by others (mode %04o): now 0600, as it will hold all of memory",
+		 image, (unsigned)(st->st_mode & 07777));
 	return 0;
 }
 
-static int target_file(const struct kj_report *r, const char *image,
-		       struct kj_target_dev *t)
+/* The immutable flag: no write, truncation or move through the file
+ * system (e4defrag, btrfs balance leave such files alone) while the
+ * image's extents must stay where B and R find them. */
+static int set_immutable(const char *image, bool on)
 {
-	int err = kj_extents_of_file(image, &t->ext);
+	int fd = open(image, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	int flags = 0, err = fd < 0 ? -errno : 0;
+
+	if (!err && ioctl(fd, FS_IOC_GETFLAGS, &flags))
+		err = -errno;
+	flags = on ? flags | FS_IMMUTABLE_FL : flags & ~FS_IMMUTABLE_FL;
+	if (!err && ioctl(fd, FS_IOC_SETFLAGS, &flags))
+		err = -errno;
+	if (fd >= 0)
+		close(fd);
+	return err;
+}
+
+void kj_target_pin(const struct kj_report *r, struct kj_target_dev *t,
+		   const char *image)
+{
+	int err;
+
+	if (!t->ext.n)
+		return;
+	err = set_immutable(image, true);
+	if (err)
+		say_warn(r, "cannot pin '%s' (immutable): %s; do not move or change it until resumed",
+			 image, strerror(-err));
+	else
+		snprintf(t->pinned, sizeof(t->pinned), "%s", image);
+}
+
+static int target_file(const struct kj_report *r, const char *image,
+		       const struct stat *st, struct kj_target_dev *t)
+{
+	int err = kj_target_file_ok(r, image, st);
+
+	/* an earlier hibernation that was not resumed left it pinned */
+	set_immutable(image, false);
+	if (!err)
+		err = private_file(r, image, st);
+	if (!err)
+		err = kj_extents_of_file(image, &t->ext);
 
 	if (err) {
 		say_error(r, "cannot map '%s' for B: %s", image, err == -EMEDIUMTYPE
@@ -81,30 +108,45 @@ static int target_file(const struct kj_report *r, const char *image,
 }
 
 int kj_target_resolve(const struct kj_report *r, const char *image,
-		      struct kj_target_dev *t)
+		      uint64_t size, struct kj_target_dev *t)
 {
 	struct stat st;
+	int err = 0;
 
 	memset(t, 0, sizeof(*t));
-	if (stat(image, &st)) {
-		int err = -errno;
-
+	t->claim_fd = -1;
+	if (lstat(image, &st) && errno == ENOENT && image[0] == '/' &&
+	    strncmp(image, "/dev/", 5))
+		err = kj_target_create(r, image, size);
+	if (!err && lstat(image, &st))
+		err = -errno;
+	if (err == -ENOENT) {
 		say_error(r, "cannot use '%s': %s", image, strerror(-err));
-		if (err == -ENOENT)
-			say_hint(r, "create the file first, e.g. dd if=/dev/zero of='%s' bs=1M count=N", image);
+		say_hint(r, "give an absolute path on a mounted file system, and kjump creates the file");
+	}
+	if (err)
 		return err;
+	if (S_ISLNK(st.st_mode)) {
+		say_error(r, "'%s' is a symbolic link: give the image's own path", image);
+		return -ELOOP;
 	}
 	if (S_ISBLK(st.st_mode))
 		return target_device(r, image, &st, t);
 	if (S_ISREG(st.st_mode))
-		return target_file(r, image, t);
+		return target_file(r, image, &st, t);
 	say_error(r, "'%s' is neither a block device nor a file", image);
 	return -EINVAL;
 }
 
 void kj_target_release(struct kj_target_dev *t)
 {
+	if (*t->pinned)
+		set_immutable(t->pinned, false);
+	*t->pinned = '\0';
 	kj_extents_release(&t->ext);
+	if (t->claim_fd >= 0)
+		close(t->claim_fd);
+	t->claim_fd = -1;
 }
 
 /* Appends " kjump.extents=DEV:LEN,..." at buf + n (kjump's initramfs

@@ -50,6 +50,8 @@ const char *kj_discard_str(enum kj_discard reason)
 		[KJ_DISCARD_OTHER_MEMORY] = "a boot on other memory went on without it",
 		[KJ_DISCARD_TRIES] = "its restore was started twice and did not finish",
 		[KJ_DISCARD_NO_RESTORE] = "a boot could not start its restore",
+		[KJ_DISCARD_REPLACED] = "a new image was begun over it",
+		[KJ_DISCARD_DISKS] = "its disks changed since it was saved",
 	};
 
 	return reason < KJ_ARRAY_SIZE(str) && str[reason] ? str[reason] : "unknown reason";
@@ -70,9 +72,26 @@ static void put_ranges(uint8_t *p, const struct kj_range *r, uint32_t n)
 	}
 }
 
-static uint32_t header_len(uint32_t nram, uint32_t nexcluded)
+static uint32_t header_len(const struct kj_image_header *h)
 {
-	return KJ_HDR_MAPS + 16 * (nram + nexcluded) + 8;
+	return KJ_HDR_MAPS + 16 * (h->nram + h->nexcluded) +
+	       KJ_DISK_LEN * h->ndisks + 8;
+}
+
+static uint32_t disks_at(const struct kj_image_header *h)
+{
+	return KJ_HDR_MAPS + 16 * (h->nram + h->nexcluded);
+}
+
+static void put_disks(uint8_t *p, const struct kj_disk_print *d, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++, p += KJ_DISK_LEN) {
+		put_le32(p + KJ_DISK_KIND, d[i].kind);
+		put_le64(p + KJ_DISK_SIZE, d[i].size);
+		put_le64(p + KJ_DISK_HASH, d[i].hash);
+		memcpy(p + KJ_DISK_ID, d[i].id, 16);
+		put_str(p + KJ_DISK_NAME, d[i].name, sizeof(d[i].name));
+	}
 }
 
 int kj_image_header_encode(const struct kj_image_header *h, uint8_t *buf)
@@ -80,10 +99,11 @@ int kj_image_header_encode(const struct kj_image_header *h, uint8_t *buf)
 	uint32_t len;
 
 	if (h->nram > KJ_IMAGE_MAP_MAX || h->nexcluded > KJ_IMAGE_MAP_MAX ||
-	    header_len(h->nram, h->nexcluded) > KJ_IMAGE_HEADER_SIZE ||
+	    h->ndisks > KJ_DISKS_MAX ||
+	    header_len(h) > KJ_IMAGE_HEADER_SIZE ||
 	    h->note_len > KJ_IMAGE_NOTE_MAX)
 		return -E2BIG;
-	len = header_len(h->nram, h->nexcluded);
+	len = header_len(h);
 	memcpy(buf + KJ_HDR_MAGIC, MAGIC, 8);
 	put_le32(buf + KJ_HDR_VERSION, KJ_IMAGE_VERSION);
 	put_le32(buf + KJ_HDR_LEN, len);
@@ -112,8 +132,11 @@ int kj_image_header_encode(const struct kj_image_header *h, uint8_t *buf)
 	put_le32(buf + KJ_HDR_NOTE_LEN, h->note_len);
 	put_le64(buf + KJ_HDR_NOTE_SUM, kj_checksum(h->note, h->note_len));
 	put_le64(buf + KJ_HDR_PAGE_OFFSET, h->page_offset);
+	put_le32(buf + KJ_HDR_FREE_FILL, h->free_fill);
+	put_le32(buf + KJ_HDR_NDISKS, h->ndisks);
 	put_ranges(buf + KJ_HDR_MAPS, h->ram, h->nram);
 	put_ranges(buf + KJ_HDR_MAPS + 16 * h->nram, h->excluded, h->nexcluded);
+	put_disks(buf + disks_at(h), h->disks, h->ndisks);
 	kj_image_header_seal(buf);
 	return 0;
 }
@@ -142,8 +165,6 @@ static enum kj_image_fault check_frame(const uint8_t *buf, size_t len)
 		return KJ_IMG_BAD_HEADER_CHECKSUM;
 	if (get_le32(buf + KJ_HDR_FLAGS) & ~KNOWN_FLAGS)
 		return KJ_IMG_BAD_FLAGS;
-	if (get_le64(buf + KJ_HDR_RESERVED))
-		return KJ_IMG_BAD_RESERVED;
 	for (uint32_t i = hlen; i < KJ_IMAGE_HEADER_SIZE; i++)
 		if (buf[i])
 			return KJ_IMG_BAD_RESERVED;
@@ -165,6 +186,25 @@ static bool ranges_ok(const struct kj_range *r, uint32_t n)
 	return true;
 }
 
+/* Each names a known kind and ends its name with a NUL. */
+static enum kj_image_fault get_disks(const uint8_t *p, struct kj_image_header *h)
+{
+	for (uint32_t i = 0; i < h->ndisks; i++, p += KJ_DISK_LEN) {
+		struct kj_disk_print *d = &h->disks[i];
+
+		d->kind = get_le32(p + KJ_DISK_KIND);
+		d->size = get_le64(p + KJ_DISK_SIZE);
+		d->hash = get_le64(p + KJ_DISK_HASH);
+		memcpy(d->id, p + KJ_DISK_ID, 16);
+		memcpy(d->name, p + KJ_DISK_NAME, sizeof(d->name));
+		if ((d->kind != KJ_DISK_FS && d->kind != KJ_DISK_SWAP) ||
+		    get_le32(p + KJ_DISK_KIND + 4) ||
+		    d->name[sizeof(d->name) - 1])
+			return KJ_IMG_BAD_MAP;
+	}
+	return KJ_IMG_OK;
+}
+
 static enum kj_image_fault get_maps(const uint8_t *buf,
 				    struct kj_image_header *h)
 {
@@ -172,8 +212,9 @@ static enum kj_image_fault get_maps(const uint8_t *buf,
 
 	h->nram = get_le32(buf + KJ_HDR_NRAM);
 	h->nexcluded = get_le32(buf + KJ_HDR_NEXCLUDED);
+	h->ndisks = get_le32(buf + KJ_HDR_NDISKS);
 	if (h->nram > KJ_IMAGE_MAP_MAX || h->nexcluded > KJ_IMAGE_MAP_MAX ||
-	    header_len(h->nram, h->nexcluded) != hlen)
+	    h->ndisks > KJ_DISKS_MAX || header_len(h) != hlen)
 		return KJ_IMG_BAD_MAP;
 	for (uint32_t i = 0; i < h->nram + h->nexcluded; i++) {
 		struct kj_range *r = i < h->nram ? &h->ram[i]
@@ -184,7 +225,7 @@ static enum kj_image_fault get_maps(const uint8_t *buf,
 	}
 	if (!ranges_ok(h->ram, h->nram) || !ranges_ok(h->excluded, h->nexcluded))
 		return KJ_IMG_BAD_MAP;
-	return KJ_IMG_OK;
+	return get_disks(buf + disks_at(h), h);
 }
 
 /* saved + zero + free = ram, without a sum that could wrap. */
@@ -219,12 +260,14 @@ static enum kj_image_fault get_fields(const uint8_t *buf,
 	h->note_len = get_le32(buf + KJ_HDR_NOTE_LEN);
 	h->note_checksum = get_le64(buf + KJ_HDR_NOTE_SUM);
 	h->page_offset = get_le64(buf + KJ_HDR_PAGE_OFFSET);
+	h->free_fill = get_le32(buf + KJ_HDR_FREE_FILL);
 	if (h->note_len > KJ_IMAGE_NOTE_MAX)
 		return KJ_IMG_BAD_NOTE;
 	if (get_le32(buf + KJ_HDR_PAGE_SIZE) != KJ_PAGE_SIZE ||
 	    get_le32(buf + KJ_HDR_CHECKSUM_ALG) != KJ_CHECKSUM_XXH64 ||
 	    h->compressor > KJ_COMPRESS_ZSTD ||
 	    (h->kind != KJ_IMAGE_SNAPSHOT && h->kind != KJ_IMAGE_HIBERNATION) ||
+	    h->free_fill > KJ_FREE_FILL_POISON ||
 	    !(h->flags & KJ_IMAGE_FLAG_DISCARDED) != !h->discard_reason ||
 	    h->trailer_offset % KJ_IMAGE_ALIGN ||
 	    ((h->flags & KJ_IMAGE_FLAG_COMPLETE) &&
@@ -262,5 +305,5 @@ void kj_trailer_encode(uint8_t *t, uint64_t nblocks, uint64_t saved,
 
 uint64_t kj_image_data_offset(const struct kj_image_header *h)
 {
-	return KJ_IMAGE_HEADER_SIZE + kj_align_up(h->note_len, KJ_IMAGE_ALIGN);
+	return KJ_IMAGE_NOTE_OFFSET + kj_align_up(h->note_len, KJ_IMAGE_ALIGN);
 }

@@ -50,8 +50,34 @@ int kj_target_pwrite(const struct kj_target *t, const void *buf, size_t len,
 #define KJ_HDR_DISCARD_DETAIL	0x106
 #define KJ_HDR_NOTE_SUM		0x108
 #define KJ_HDR_PAGE_OFFSET	0x110
-#define KJ_HDR_RESERVED	0x118
-#define KJ_HDR_MAPS		0x120
+#define KJ_HDR_FREE_FILL	0x118
+#define KJ_HDR_NDISKS		0x11c
+#define KJ_HDR_MAPS		0x120	/* RAM, excluded ranges, disks */
+/* A disk fingerprint, after the maps. */
+#define KJ_DISK_KIND		0x00
+#define KJ_DISK_SIZE		0x08
+#define KJ_DISK_HASH		0x10
+#define KJ_DISK_ID		0x18
+#define KJ_DISK_NAME		0x28
+#define KJ_DISK_LEN		0x40
+
+/* Where the header's copy lies; the note area follows it. */
+#define KJ_IMAGE_COPY_OFFSET	KJ_IMAGE_HEADER_SIZE
+#define KJ_IMAGE_NOTE_OFFSET	(2 * KJ_IMAGE_HEADER_SIZE)
+
+/* Writes the encoded header in buf (4096-aligned) to the copy, syncs,
+ * then to the header, and syncs: durable, and never both torn. */
+int kj_image_header_store(const struct kj_target *t, const uint8_t *buf);
+/* Reads and decodes the header into buf and h; if its checksum fails (a
+ * torn write), the copy. As kj_image_header_decode() otherwise. */
+int kj_image_header_load(const struct kj_target *t, uint8_t *buf,
+			 struct kj_image_header *h, struct kj_image_error *err);
+
+/* The stamp A writes at an image's offset 0 before B writes the image:
+ * a 4096-byte block naming the target by a UUID and its size. */
+#define KJ_STAMP_SIZE 4096
+void kj_stamp_encode(uint8_t *buf, const uint8_t uuid[16], uint64_t size);
+bool kj_stamp_matches(const uint8_t *buf, const uint8_t uuid[16], uint64_t size);
 
 /* After a change to the header in buf: its checksum again. */
 void kj_image_header_seal(uint8_t *buf);

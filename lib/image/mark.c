@@ -38,15 +38,11 @@ static int rewrite(const struct kj_target *t, const struct kj_image_mark *m)
 	if (!err && posix_memalign((void **)&buf, KJ_IMAGE_ALIGN, KJ_IMAGE_HEADER_SIZE))
 		err = -ENOMEM;
 	if (!err)
-		err = kj_target_pread(t, buf, KJ_IMAGE_HEADER_SIZE, 0);
-	if (!err)
-		err = kj_image_header_decode(buf, KJ_IMAGE_HEADER_SIZE, h, &e);
+		err = kj_image_header_load(t, buf, h, &e);
 	if (!err) {
 		apply(buf, h, m);
-		err = kj_target_pwrite(t, buf, KJ_IMAGE_HEADER_SIZE, 0);
+		err = kj_image_header_store(t, buf);
 	}
-	if (!err && fsync(t->fd))
-		err = -errno;
 	free(buf);
 	free(h);
 	return err;

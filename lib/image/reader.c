@@ -17,25 +17,33 @@ int kj_image_fail(struct kj_image_error *err, enum kj_image_fault f,
 	return -EBADMSG;
 }
 
+/* Where to read the header and note from: past the page cache where the
+ * target takes O_DIRECT. Another kernel (B, R) wrote them under this
+ * one's cache, and a page cached before (A stamps its target, and looks
+ * for an older image there) would hide what B wrote. */
+static const struct kj_target *fresh(const struct kj_image *img)
+{
+	return img->direct.fd >= 0 ? &img->direct : &img->t;
+}
+
 /* The note area: its checksum, and zero padding up to the blocks. */
 static int read_note(struct kj_image *img, struct kj_image_error *err)
 {
-	uint64_t area = kj_image_data_offset(&img->h) - KJ_IMAGE_HEADER_SIZE;
+	uint64_t area = kj_image_data_offset(&img->h) - KJ_IMAGE_NOTE_OFFSET;
 	uint8_t *buf;
 	int r = 0;
 
 	if (!area)
 		return 0;
-	buf = malloc(area);
-	if (!buf)
+	if (posix_memalign((void **)&buf, KJ_IMAGE_ALIGN, area))
 		return -ENOMEM;
-	if (kj_target_pread(&img->t, buf, area, KJ_IMAGE_HEADER_SIZE))
-		r = kj_image_fail(err, KJ_IMG_TRUNCATED, -1, KJ_IMAGE_HEADER_SIZE);
+	if (kj_target_pread(fresh(img), buf, area, KJ_IMAGE_NOTE_OFFSET))
+		r = kj_image_fail(err, KJ_IMG_TRUNCATED, -1, KJ_IMAGE_NOTE_OFFSET);
 	else if (kj_checksum(buf, img->h.note_len) != img->h.note_checksum)
-		r = kj_image_fail(err, KJ_IMG_BAD_NOTE, -1, KJ_IMAGE_HEADER_SIZE);
+		r = kj_image_fail(err, KJ_IMG_BAD_NOTE, -1, KJ_IMAGE_NOTE_OFFSET);
 	for (uint64_t i = img->h.note_len; !r && i < area; i++)
 		if (buf[i])
-			r = kj_image_fail(err, KJ_IMG_BAD_NOTE, -1, KJ_IMAGE_HEADER_SIZE + i);
+			r = kj_image_fail(err, KJ_IMG_BAD_NOTE, -1, KJ_IMAGE_NOTE_OFFSET + i);
 	if (!r)
 		memcpy(img->h.note, buf, img->h.note_len);
 	free(buf);
@@ -52,10 +60,12 @@ int kj_image_open_extents(const char *path, const struct kj_extents *ext,
 			  struct kj_image **out, struct kj_image_error *err)
 {
 	struct kj_image *img = calloc(1, sizeof(*img));
-	uint8_t *buf = malloc(KJ_IMAGE_HEADER_SIZE);
+	uint8_t *buf = NULL;
 	off_t end;
 	int r;
 
+	if (posix_memalign((void **)&buf, KJ_IMAGE_ALIGN, KJ_IMAGE_HEADER_SIZE))
+		buf = NULL;
 	if (!img || !buf) {
 		free(img);
 		free(buf);
@@ -71,9 +81,7 @@ int kj_image_open_extents(const char *path, const struct kj_extents *ext,
 	if (!r && img->size < KJ_IMAGE_HEADER_SIZE)
 		r = kj_image_fail(err, img->size ? KJ_IMG_TRUNCATED : KJ_IMG_BAD_MAGIC, -1, 0);
 	if (!r)
-		r = kj_target_pread(&img->t, buf, KJ_IMAGE_HEADER_SIZE, 0);
-	if (!r)
-		r = kj_image_header_decode(buf, KJ_IMAGE_HEADER_SIZE, &img->h, err);
+		r = kj_image_header_load(fresh(img), buf, &img->h, err);
 	free(buf);
 	if (!r)
 		r = read_note(img, err);

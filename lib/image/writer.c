@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Writing an image (doc/image-format.md). The header goes first without
- * the complete flag, which also spoils any older image on the target;
- * then the blocks and the trailer; a sync; then the header again, with
- * the complete flag, and another sync. A writer that dies leaves an image
- * that every reader refuses as incomplete.
+ * Writing an image (doc/image-format.md). The header (and its copy) goes
+ * first without the complete flag, synced before any block, which also
+ * spoils any older image on the target; then the blocks and the trailer;
+ * a sync; then the header again, with the complete flag, synced. A writer
+ * that dies leaves an image that every reader refuses as incomplete.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -73,7 +73,7 @@ static int write_aligned(struct kj_image_writer *w, const uint8_t *buf,
 
 static int write_note(struct kj_image_writer *w)
 {
-	uint64_t area = kj_image_data_offset(&w->h) - KJ_IMAGE_HEADER_SIZE;
+	uint64_t area = kj_image_data_offset(&w->h) - KJ_IMAGE_NOTE_OFFSET;
 	uint8_t *buf;
 	int err;
 
@@ -83,7 +83,7 @@ static int write_note(struct kj_image_writer *w)
 		return -ENOMEM;
 	memset(buf, 0, area);
 	memcpy(buf, w->h.note, w->h.note_len);
-	err = write_aligned(w, buf, area, KJ_IMAGE_HEADER_SIZE);
+	err = write_aligned(w, buf, area, KJ_IMAGE_NOTE_OFFSET);
 	free(buf);
 	return err;
 }
@@ -98,7 +98,7 @@ static int write_header(struct kj_image_writer *w)
 	memset(buf, 0, KJ_IMAGE_HEADER_SIZE);
 	err = kj_image_header_encode(&w->h, buf);
 	if (!err)
-		err = write_aligned(w, buf, KJ_IMAGE_HEADER_SIZE, 0);
+		err = kj_image_header_store(&w->t, buf);
 	free(buf);
 	return err;
 }
@@ -206,10 +206,7 @@ int kj_image_writer_finish(struct kj_image_writer *w, uint64_t pages_free)
 	w->h.pages_free = pages_free;
 	w->h.pages_ram = w->saved + w->zero + pages_free;
 	w->h.trailer_offset = w->offset;
-	err = write_header(w);
-	if (!err && fsync(w->t.fd))
-		err = -errno;
-	return err;
+	return write_header(w);
 }
 
 uint64_t kj_image_writer_bytes(const struct kj_image_writer *w)

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * libFuzzer target: an image file, opened and walked in a mode (VERIFY,
- * RUNS, TRUSTED) its last byte chooses: that is in the trailer's padding,
- * which no reader looks at. One walk an input, not three: a walk starts
- * a thread, and that was most of the time. The header, the note, the
+ * libFuzzer target: an image file, opened and walked in the mode (VERIFY
+ * or RUNS) and with the options its last byte chooses: that is in the
+ * trailer's padding, which no reader looks at. One walk an input, not one
+ * a mode: a walk starts a thread, and that was most of the time. The header, the note, the
  * blocks that chain from the data offset and the trailer after them are
  * resealed first, so that mutations reach the checks behind the checksums.
  */
@@ -43,33 +43,39 @@ static void seal_blocks(uint8_t *buf, size_t size)
 	free(sums);
 }
 
+/* The note lies right before the data, whatever comes before it. */
+static void seal_note(uint8_t *buf, size_t size)
+{
+	uint64_t end = kj_image_data_offset(&h);
+	uint64_t start = end - kj_align_up(h.note_len, KJ_IMAGE_ALIGN);
+
+	if (end <= size)
+		put_le64(buf + KJ_HDR_NOTE_SUM, kj_checksum(buf + start, h.note_len));
+}
+
 static void seal(uint8_t *buf, size_t size)
 {
 	struct kj_image_error err;
-	uint32_t note_len = get_le32(buf + KJ_HDR_NOTE_LEN);
 
-	if (note_len <= size - KJ_IMAGE_HEADER_SIZE)
-		put_le64(buf + KJ_HDR_NOTE_SUM,
-			 kj_checksum(buf + KJ_IMAGE_HEADER_SIZE, note_len));
 	fuzz_seal_header(buf);
-	if (!kj_image_header_decode(buf, KJ_IMAGE_HEADER_SIZE, &h, &err))
-		seal_blocks(buf, size);
+	if (kj_image_header_decode(buf, KJ_IMAGE_HEADER_SIZE, &h, &err))
+		return;
+	seal_note(buf, size);
+	fuzz_seal_header(buf);
+	seal_blocks(buf, size);
 }
 
 static void walk(const char *path, uint8_t choice)
 {
-	static const enum kj_walk_mode modes[] = {
-		KJ_WALK_VERIFY, KJ_WALK_RUNS, KJ_WALK_TRUSTED,
-	};
 	struct kj_walk_opts o = {
-		.mode = modes[choice % 3], .threads = 1,
-		.any_order = choice & 4, .aligned = choice & 8,
+		.mode = choice & 1 ? KJ_WALK_RUNS : KJ_WALK_VERIFY, .threads = 1,
+		.any_order = choice & 2, .aligned = choice & 4,
 	};
 	struct kj_image_error err;
 	struct kj_image *img;
 	uint64_t n = 0;
 
-	o.fn = choice & 16 ? NULL : count;
+	o.fn = choice & 8 ? NULL : count;
 	o.ctx = &n;
 	if (kj_image_open(path, &img, &err))
 		return;

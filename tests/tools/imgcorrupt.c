@@ -4,9 +4,12 @@
  * checksums where the damage must reach the checks behind them.
  *   magic version header-checksum incomplete consumed block-checksum runs
  *   truncate
+ * (header damage goes to the header and its copy alike), or tears the
+ * header alone as a power cut might: torn-header
  * or writes what a header may hold and a reader must show safely:
  *   created-huge (2^63 seconds), osrelease-quote (a quote, a control byte
  *   and a backslash)
+ * or sets a field and reseals: free-fill=N (what R fills free pages with)
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -29,11 +32,13 @@ static void reseal_block(void)
 
 static int damage(const char *where, uint64_t data)
 {
+	unsigned int fill;
+
 	if (!strcmp(where, "magic"))
 		hdr[KJ_HDR_MAGIC] = 'X';
 	else if (!strcmp(where, "version"))
 		hdr[KJ_HDR_VERSION] = 1;	/* version 1: XXH3 checksums */
-	else if (!strcmp(where, "header-checksum"))
+	else if (!strcmp(where, "header-checksum") || !strcmp(where, "torn-header"))
 		hdr[KJ_HDR_OSRELEASE] ^= 1;
 	else if (!strcmp(where, "incomplete")) {
 		hdr[KJ_HDR_FLAGS] &= (uint8_t)~KJ_IMAGE_FLAG_COMPLETE;
@@ -46,6 +51,9 @@ static int damage(const char *where, uint64_t data)
 		kj_image_header_seal(hdr);
 	} else if (!strcmp(where, "osrelease-quote")) {
 		memcpy(hdr + KJ_HDR_OSRELEASE, "6.1\"x\001\\", 8);
+		kj_image_header_seal(hdr);
+	} else if (sscanf(where, "free-fill=%u", &fill) == 1) {
+		put_le32(hdr + KJ_HDR_FREE_FILL, fill);
 		kj_image_header_seal(hdr);
 	} else if (!strcmp(where, "block-checksum"))
 		blk[0x28 + 16 * get_le32(blk + 0x10) + 10] ^= 1;
@@ -74,13 +82,15 @@ int main(int argc, char **argv)
 	}
 	if (pread(fd, hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr))
 		return 1;
-	data = 4096 + ((get_le32(hdr + KJ_HDR_NOTE_LEN) + 4095u) & ~4095u);
+	data = KJ_IMAGE_NOTE_OFFSET + ((get_le32(hdr + KJ_HDR_NOTE_LEN) + 4095u) & ~4095u);
 	if (pread(fd, blk, sizeof(blk), (off_t)data) <= 0x28 ||
 	    get_le32(blk + 0x1c) > sizeof(blk) || damage(argv[2], data)) {
 		fprintf(stderr, "imgcorrupt: cannot damage '%s'\n", argv[2]);
 		return 2;
 	}
 	if (pwrite(fd, hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr) ||
+	    (strcmp(argv[2], "torn-header") &&
+	     pwrite(fd, hdr, sizeof(hdr), KJ_IMAGE_COPY_OFFSET) != (ssize_t)sizeof(hdr)) ||
 	    pwrite(fd, blk, get_le32(blk + 0x1c), (off_t)data) != (ssize_t)get_le32(blk + 0x1c))
 		return 1;
 	return close(fd) ? 1 : 0;

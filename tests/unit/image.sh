@@ -89,9 +89,20 @@ damage magic "kjump: error: 'bad': not a kjump image (bad magic)"
 damage version "kjump: error: 'bad': unknown format version"
 damage header-checksum "kjump: error: 'bad': bad header checksum"
 damage incomplete "kjump: error: 'bad' is incomplete: the save did not finish"
-damage block-checksum "kjump: error: 'bad': block 0 at byte 8192: bad block checksum"
-damage runs "kjump: error: 'bad': block 0 at byte 8192: bad run table"
+damage block-checksum "kjump: error: 'bad': block 0 at byte 12288: bad block checksum"
+damage runs "kjump: error: 'bad': block 0 at byte 12288: bad run table"
 damage truncate "kjump: error: 'bad': at byte 126976: truncated"
+
+# A header torn by a power cut (its checksum fails): the copy at 4096
+# stands in, and the image is whole. Both torn: the image is refused.
+cp img bad
+t_name=image_torn_header_read_from_copy
+if "$CORRUPT" bad torn-header; then
+	t_run $t_name 0 "$KJUMP" verify bad
+	[ $t_rc -eq 0 ] && [[ $t_out == "kjump: 'bad' is good: "* ]] && t_pass || t_fail "exit $t_rc: $t_out $t_err"
+else
+	t_fail "imgcorrupt failed"
+fi
 
 # A failed export removes the file it created, and only that.
 cp img bad

@@ -36,6 +36,11 @@ static void sample_header(struct kj_image_header *h)
 	h->excluded[0] = (struct kj_range){ 0x0, 0x9efff };
 	h->excluded[1] = (struct kj_range){ 0x37000000, 0x3effffff };
 	h->page_offset = 0xffff888000000000ull;
+	h->free_fill = KJ_FREE_FILL_ZERO;
+	h->ndisks = 1;
+	h->disks[0] = (struct kj_disk_print){ .kind = KJ_DISK_FS, .size = 1 << 30,
+					      .hash = 0x1234, .name = "/home" };
+	memcpy(h->disks[0].id, "fedcba9876543210", 16);
 	h->note_len = 24;
 	memcpy(h->note, "\x0b\0\0\0\x08\0\0\0\0\0\0\0VMCOREINFO\0\0", 24);
 }
@@ -54,7 +59,7 @@ TEST(image_header_round_trip)
 	h.note_checksum = back.note_checksum;	/* the encoder computes it */
 	memset(h.note, 0, sizeof(h.note));	/* the note is not in the header */
 	CHECK(!memcmp(&h, &back, sizeof(h)));
-	CHECK_U64(kj_image_data_offset(&back), 8192);
+	CHECK_U64(kj_image_data_offset(&back), 12288);	/* header, copy, note */
 }
 
 /* Damage one byte (or field) of a good header; the fault it must give. */
@@ -80,7 +85,10 @@ static const struct {
 	{ 0x127, 0xff, KJ_IMG_BAD_MAP, 1 },
 	{ 0x101, 0x40, KJ_IMG_BAD_NOTE, 1 },
 	{ 0x104, 0x01, KJ_IMG_BAD_FIELD, 1 },	/* a reason, not discarded */
-	{ 0x11f, 0x01, KJ_IMG_BAD_RESERVED, 1 },
+	{ 0x11f, 0x01, KJ_IMG_BAD_MAP, 1 },	/* 2^24 disks */
+	{ 0x118, 0x07, KJ_IMG_BAD_FIELD, 1 },	/* an unknown free fill */
+	{ 0x160, 0x03, KJ_IMG_BAD_MAP, 1 },	/* a disk of an unknown kind */
+	{ 0x19f, 'x', KJ_IMG_BAD_MAP, 1 },	/* a disk name without its NUL */
 };
 
 TEST(image_header_corruptions)
