@@ -510,6 +510,9 @@ int kj_load(const struct kj_load_opts *o);
 int kj_load_dry_run(const struct kj_load_opts *o, struct kj_load_plan *plan,
 		    struct kj_system *sys);
 
+/* The region B needs to save this system with cpus threads. */
+uint64_t kj_region_for_save(const struct kj_load_plan *p, unsigned cpus);
+
 /* In A: jumps to what kj_load() loaded; in B: back to A (kj_jump_back()).
  * Returns once the other kernel has jumped back. */
 int kj_jump(const struct kj_report *r);

@@ -3,6 +3,7 @@
  * (kj_load(), lib/flow/load.c). */
 #include <getopt.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "tool.h"
 
@@ -77,6 +78,10 @@ static void print_plan(const struct kj_load_opts *o, const struct kj_load_plan *
 	       (unsigned long long)sys->region.end,
 	       (unsigned long long)(kj_range_size(&sys->region) >> 20),
 	       (unsigned long long)(p->region_needed >> 20));
+	printf("to save:       %llu MiB of region for 1 thread, %llu MiB for all %ld CPUs\n",
+	       (unsigned long long)(kj_region_for_save(p, 1) >> 20),
+	       (unsigned long long)(kj_region_for_save(p, (unsigned)sysconf(_SC_NPROCESSORS_ONLN)) >> 20),
+	       sysconf(_SC_NPROCESSORS_ONLN));
 	printf("kernel:        %s (boot protocol %u.%02u, init_size %u, entry 0x%llx)\n",
 	       o->kernel, p->bz.version >> 8, p->bz.version & 0xff,
 	       p->bz.init_size, (unsigned long long)p->kernel_entry);

@@ -38,6 +38,7 @@ void kj_load_state_remove(void);
 struct kj_flow_load {
 	struct kj_load_opts o;
 	bool restore;			/* R: see struct kj_load_input */
+	bool saver;			/* B is to save: it needs room for that */
 	bool dry_run;
 	/* Called with the plan before anything is loaded; non-zero stops. */
 	int (*check)(void *ctx, const struct kj_load_plan *plan);
@@ -56,6 +57,19 @@ const char *kj_machine_append(char *buf, size_t size);
 size_t kj_task_cmdline(char *buf, size_t size, const char *action,
 		       const char *image, const char *compress,
 		       const struct kj_extents *x);
+
+/* How many threads of per_thread bytes fit in available bytes, less a
+ * reserve for the rest of the kernel; at most cpus. */
+unsigned kj_threads_fit(uint64_t available, size_t per_thread, unsigned cpus);
+/* The same for this kernel (MemAvailable, online CPUs); says so when it
+ * is fewer than the CPUs, -ENOMEM (reported) when not even one fits. */
+int kj_threads_for(const struct kj_report *r, const char *what,
+		   size_t per_thread, unsigned *threads);
+
+/* Refuses (-ENOSPC, reported) a region too small for B to save with one
+ * thread; says so when it cannot give every CPU a thread. */
+int kj_check_save_budget(const struct kj_report *r, const struct kj_load_plan *p,
+			 const struct kj_system *sys);
 
 /* Flushes everything to disk and then powers off or reboots. */
 void kj_power_off(void);

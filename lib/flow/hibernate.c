@@ -184,7 +184,7 @@ static int prepare(struct job *j)
 		.kernel = j->o->kernel, .initrd = j->o->initrd,
 		.append = j->append, .report = j->o->report,
 		.force = true,	/* a B of an earlier snapshot is done with */
-	} };
+	}, .saver = true };
 	int err = check_compress(j);
 
 	if (!err)

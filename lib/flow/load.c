@@ -214,6 +214,8 @@ static int plan_and_load(const struct kj_flow_load *l, struct inputs *in,
 		  p->nr, (unsigned long long)p->entry, p->cmdline_text);
 	if (l->check && (err = l->check(l->check_ctx, p)))
 		return err;
+	if (l->saver && (err = kj_check_save_budget(r, p, &in->sys)))
+		return err;
 	if (l->dry_run)
 		return 0;
 	err = kj_load_plan_load(p);

@@ -219,8 +219,10 @@ int kj_save_core(const struct kj_save_core_opts *o, struct kj_save_stats *st)
 	if (!st)
 		st = &own;
 	memset(st, 0, sizeof(*st));
-	if (!j.so.threads)
-		j.so.threads = (unsigned int)sysconf(_SC_NPROCESSORS_ONLN);
+	/* as many as fit: B runs in the reserved region */
+	if (!j.so.threads &&
+	    (err = kj_threads_for(o->report, "the save", kj_save_thread_bytes(), &j.so.threads)))
+		return err;
 	if (o->report && o->report->progress) {
 		j.so.progress = progress;
 		j.so.ctx = &j;

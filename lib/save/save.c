@@ -274,6 +274,12 @@ static int fill_all(struct saver *s, const struct kj_vmcore *vc,
 	return err;
 }
 
+size_t kj_save_thread_bytes(void)
+{
+	return 2 * (BLOCK_PAGES * KJ_PAGE_SIZE +
+		    kj_block_bound(BLOCK_RUNS, BLOCK_PAGES * KJ_PAGE_SIZE));
+}
+
 static int alloc_slots(struct saver *s, unsigned threads)
 {
 	size_t out_cap = kj_block_bound(BLOCK_RUNS, BLOCK_PAGES * KJ_PAGE_SIZE);

@@ -21,6 +21,10 @@ struct kj_save_opts {
 	void *ctx;
 };
 
+/* The memory the pipeline takes for each compression thread: two slots of
+ * a block's raw data and its encoding. */
+size_t kj_save_thread_bytes(void);
+
 /*
  * Saves the memory the core describes into an image at dest, with h's
  * identity fields (uuid, created, compressor, reentry, kernel, maps). The
