@@ -151,25 +151,41 @@ static int put(const struct kj_pmem *d, const void *buf, size_t len, uint64_t of
 	return r == -EINVAL ? kj_pwrite_all(d->fd, buf, len, off) : r;
 }
 
-static int put_zeros(const struct kj_pmem *d, uint64_t len, uint64_t off)
+/* Writes len bytes at off on d, buf (of size bytes) over and over. */
+static int put_repeat(const struct kj_pmem *d, const uint8_t *buf, size_t size,
+		      uint64_t len, uint64_t off)
 {
-	static uint8_t zero[1u << 20] __attribute__((aligned(KJ_PAGE_SIZE)));
 	int err = 0;
 
 	while (len && !err) {
-		size_t n = len < sizeof(zero) ? (size_t)len : sizeof(zero);
+		size_t n = len < size ? (size_t)len : size;
 
-		err = put(d, zero, n, off);
+		err = put(d, buf, n, off);
 		len -= n;
 		off += n;
 	}
 	return err;
 }
 
+#define FILL_SIZE (1u << 20)
+static uint8_t zero[FILL_SIZE] __attribute__((aligned(KJ_PAGE_SIZE)));
+
+static int put_zeros(const struct kj_pmem *d, uint64_t len, uint64_t off)
+{
+	return put_repeat(d, zero, sizeof(zero), len, off);
+}
+
+/* A restore's writes: where, and which pages they reached. */
+struct restore_job {
+	struct kj_pmems *p;
+	struct kj_written written;	/* empty unless free pages are filled */
+};
+
 /* Pass 2: each block written in place; blocks come from several threads. */
 static int write_block(void *ctx, const struct kj_block *b)
 {
-	struct kj_pmems *p = ctx;
+	struct restore_job *j = ctx;
+	struct kj_pmems *p = j->p;
 	const uint8_t *data = b->data;
 
 	for (uint32_t i = 0; i < b->nruns; i++) {
@@ -191,6 +207,7 @@ static int write_block(void *ctx, const struct kj_block *b)
 		if (err)
 			return err;
 		__atomic_add_fetch(&p->pages, r->count, __ATOMIC_RELAXED);
+		kj_written_mark(&j->written, r->pfn, r->count);
 	}
 	return 0;
 }
@@ -203,18 +220,85 @@ int kj_restore_check(struct kj_image *img, struct kj_pmems *p,
 	return kj_image_walk(img, &o, err);
 }
 
+/* The free pages' filling: what with, how many so far. */
+struct fill_job {
+	const struct kj_pmems *p;
+	const uint8_t *buf;		/* FILL_SIZE bytes of the fill */
+	uint64_t pages;
+};
+
+static int fill_gap(void *ctx, uint64_t pfn, uint64_t count)
+{
+	struct fill_job *f = ctx;
+	uint64_t off = pfn * KJ_PAGE_SIZE, len = count * KJ_PAGE_SIZE;
+	const struct kj_pmem *d = pmem_at(f->p, off, len);
+
+	if (!d)		/* a gap lies in one RAM range, which is one device */
+		return -ERANGE;
+	f->pages += count;
+	return put_repeat(d, f->buf, FILL_SIZE, len, off - d->range.start);
+}
+
+/* The pages of the image's RAM that no run named, nor any excluded range
+ * covers, filled as the header says; they were free in A. */
+static int fill_free(const struct kj_image_header *h, const struct restore_job *j)
+{
+	struct fill_job f = { .p = j->p, .buf = zero };
+	uint8_t *poison = NULL;
+	double t0 = kj_seconds();
+	int err;
+
+	if (h->free_fill == KJ_FREE_FILL_POISON) {
+		if (posix_memalign((void **)&poison, KJ_PAGE_SIZE, FILL_SIZE))
+			return -ENOMEM;
+		memset(poison, KJ_PAGE_POISON, FILL_SIZE);
+		f.buf = poison;
+	}
+	err = kj_written_gaps(&j->written, fill_gap, &f);
+	free(poison);
+	if (!err)
+		kj_info("restore: filled %llu free pages with %s in %.2f s",
+			(unsigned long long)f.pages,
+			h->free_fill == KJ_FREE_FILL_POISON ? "the poison byte" : "zeros",
+			kj_seconds() - t0);
+	return err;
+}
+
+/* Free pages are filled only when A's kernel expects something of them:
+ * then a bit a page records what the blocks wrote, and the excluded
+ * ranges count as written, never to be touched. */
+static int track_writes(const struct kj_image_header *h, struct restore_job *j)
+{
+	int err;
+
+	if (h->free_fill == KJ_FREE_FILL_NONE)
+		return 0;
+	if (h->free_fill != KJ_FREE_FILL_ZERO && h->free_fill != KJ_FREE_FILL_POISON)
+		return -EINVAL;
+	err = kj_written_init(&j->written, h->ram, h->nram);
+	for (uint32_t i = 0; !err && i < h->nexcluded; i++)
+		kj_written_mark_range(&j->written, &h->excluded[i]);
+	return err;
+}
+
 int kj_restore_write(struct kj_image *img, struct kj_pmems *p,
 		     struct kj_image_error *err, uint64_t *pages)
 {
+	struct restore_job j = { .p = p };
 	/* every checksum, in the pass that writes: what C checked before
 	 * may have changed on the disk since, or be another disk */
-	struct kj_walk_opts o = { .mode = KJ_WALK_VERIFY, .fn = write_block, .ctx = p,
+	struct kj_walk_opts o = { .mode = KJ_WALK_VERIFY, .fn = write_block, .ctx = &j,
 				  .any_order = true, .aligned = true };
-	int r = kj_image_walk(img, &o, err);
+	int r = track_writes(&img->h, &j);
 
+	if (!r)
+		r = kj_image_walk(img, &o, err);
+	if (!r && j.written.n)
+		r = fill_free(&img->h, &j);
 	for (size_t i = 0; !r && i < p->n; i++)
 		if (fsync(p->d[i].fd))
 			r = -errno;
+	kj_written_release(&j.written);
 	*pages = p->pages;
 	return r;
 }

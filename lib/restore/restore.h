@@ -34,9 +34,41 @@ int kj_restore_check_machine(const struct kj_pmems *p,
 int kj_restore_check(struct kj_image *img, struct kj_pmems *p,
 		     struct kj_image_error *err);
 /* Writes every page back, zero pages as zeros, from one thread per CPU,
- * checking every block's checksum in the same pass, then syncs. On a bad
- * block it stops with -EBADMSG: what was written must not be jumped to. */
+ * checking every block's checksum in the same pass; then, if the header's
+ * free_fill asks, fills the pages of its RAM no run named (those free in
+ * A) with zeros or the poison byte, as A's allocator expects free pages to
+ * be; then syncs. On a bad block it stops with -EBADMSG, filling nothing:
+ * what was written must not be jumped to. *pages counts the pages of the
+ * image written, not the free pages filled. */
 int kj_restore_write(struct kj_image *img, struct kj_pmems *p,
 		     struct kj_image_error *err, uint64_t *pages);
+
+/* ---- Which pages were written (written.c; pure) ------------------------ */
+
+struct kj_written_span {
+	uint64_t pfn, pages;		/* whole pages of one RAM range */
+	uint64_t bit;			/* the bit of its first page */
+};
+
+struct kj_written {
+	struct kj_written_span *span;
+	uint32_t n;
+	uint64_t *bits;
+};
+
+/* One bit for each whole page of the RAM ranges (sorted, disjoint), all
+ * clear. A zeroed struct is an empty map: marking it does nothing. */
+int kj_written_init(struct kj_written *w, const struct kj_range *ram,
+		    uint32_t nram);
+void kj_written_release(struct kj_written *w);
+/* Marks pages [pfn, pfn + count) where they lie in the RAM; the rest is
+ * ignored. Safe from several threads at once. */
+void kj_written_mark(struct kj_written *w, uint64_t pfn, uint64_t count);
+/* Marks every page that holds a byte of r: pages never to be filled. */
+void kj_written_mark_range(struct kj_written *w, const struct kj_range *r);
+/* Calls fn for each longest run of pages of the RAM not marked, in
+ * address order; stops at, and returns, fn's first error. */
+typedef int (*kj_gap_fn)(void *ctx, uint64_t pfn, uint64_t count);
+int kj_written_gaps(const struct kj_written *w, kj_gap_fn fn, void *ctx);
 
 #endif
