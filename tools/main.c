@@ -39,7 +39,7 @@ static void usage(FILE *f)
 		   "kexec-jump based hibernation and kernel switching.\n\n"
 		   "commands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name,
+		fprintf(f, "  %-9s %s\n", commands[i].name,
 			commands[i].summary);
 	fprintf(f, "\noptions:\n"
 		   "  -v, --verbose  say more about what is done (the library's debug messages)\n"
