@@ -123,15 +123,20 @@ static int write_back(const struct resume *s, struct kj_pmems *pm)
 	struct kj_image_error e;
 	struct timespec t0;
 	uint64_t pages = 0;
-	int err = s->o->uuid ? 0 : kj_resume_mark(s, &tried);
+	unsigned threads;
+	/* R lives in the region too: as many walk threads as fit */
+	int err = kj_threads_for(r, "the restore", kj_walk_slot_bytes(), &threads);
 
+	if (err)
+		return err;
+	err = s->o->uuid ? 0 : kj_resume_mark(s, &tried);
 	if (err) {
 		say_error(r, "cannot mark '%s' as being restored (nothing written): %s",
 			  s->o->image, strerror(-err));
 		return err;
 	}
 	kj_clock_start(&t0);
-	err = kj_restore_write(s->img, pm, &e, &pages);
+	err = kj_restore_write(s->img, pm, threads, &e, &pages);
 	if (err) {
 		say_error(r, "restoring '%s' failed while writing: %s", s->o->image,
 			  err == -EBADMSG ? kj_image_fault_str(e.fault) : strerror(-err));

@@ -23,8 +23,8 @@
  * before it allocates, so that a head cannot make it read or allocate up
  * to 4 GiB: with comp_len <= raw_len, block_len is at most 4 MiB + 36 KiB.
  */
-#define BLOCK_RUNS_MAX	2048u
-#define BLOCK_RAW_MAX	(1024u * KJ_PAGE_SIZE)
+#define BLOCK_RUNS_MAX	KJ_BLOCK_RUNS_MAX
+#define BLOCK_RAW_MAX	KJ_BLOCK_RAW_MAX
 
 size_t kj_block_bound(uint32_t nruns, uint32_t raw_len)
 {

@@ -150,6 +150,14 @@ int kj_walk_check_trailer(struct kj_image *img, struct kj_walk_state *w,
 int kj_extents_map(const struct kj_extents *x, uint64_t off, uint64_t *dev,
 		   uint64_t *avail);
 
+/* The largest block a reader accepts (doc/image-format.md). */
+#define KJ_BLOCK_RUNS_MAX	2048u
+#define KJ_BLOCK_RAW_MAX	(1024u * KJ_PAGE_SIZE)
+
+/* The memory a walk takes for each slot: a block as read and as decoded.
+ * A walk has its threads and two more slots. */
+size_t kj_walk_slot_bytes(void);
+
 enum kj_walk_mode {
 	KJ_WALK_VERIFY,		/* everything kj_image_verify checks */
 	KJ_WALK_RUNS,		/* heads and run tables only: the image's shape

@@ -20,6 +20,7 @@
 /* Workers at most, however many CPUs there are. */
 #define THREADS_MAX 16
 
+
 enum { SLOT_FREE, SLOT_FILLED, SLOT_WORKING, SLOT_DONE };
 
 struct wslot {
@@ -349,4 +350,10 @@ int kj_image_walk(struct kj_image *img, const struct kj_walk_opts *o,
 	if (!r)
 		err->fault = KJ_IMG_OK;
 	return r;
+}
+
+size_t kj_walk_slot_bytes(void)
+{
+	/* a block as stored, at most its bound, and its data decoded */
+	return kj_block_bound(KJ_BLOCK_RUNS_MAX, KJ_BLOCK_RAW_MAX) + KJ_BLOCK_RAW_MAX;
 }

@@ -281,14 +281,14 @@ static int track_writes(const struct kj_image_header *h, struct restore_job *j)
 	return err;
 }
 
-int kj_restore_write(struct kj_image *img, struct kj_pmems *p,
+int kj_restore_write(struct kj_image *img, struct kj_pmems *p, unsigned threads,
 		     struct kj_image_error *err, uint64_t *pages)
 {
 	struct restore_job j = { .p = p };
 	/* every checksum, in the pass that writes: what C checked before
 	 * may have changed on the disk since, or be another disk */
 	struct kj_walk_opts o = { .mode = KJ_WALK_VERIFY, .fn = write_block, .ctx = &j,
-				  .any_order = true, .aligned = true };
+				  .any_order = true, .aligned = true, .threads = threads };
 	int r = track_writes(&img->h, &j);
 
 	if (!r)

@@ -33,14 +33,15 @@ int kj_restore_check_machine(const struct kj_pmems *p,
  * device (-ERANGE if not), writing nothing. */
 int kj_restore_check(struct kj_image *img, struct kj_pmems *p,
 		     struct kj_image_error *err);
-/* Writes every page back, zero pages as zeros, from one thread per CPU,
+/* Writes every page back, zero pages as zeros, from threads workers (0:
+ * one per CPU),
  * checking every block's checksum in the same pass; then, if the header's
  * free_fill asks, fills the pages of its RAM no run named (those free in
  * A) with zeros or the poison byte, as A's allocator expects free pages to
  * be; then syncs. On a bad block it stops with -EBADMSG, filling nothing:
  * what was written must not be jumped to. *pages counts the pages of the
  * image written, not the free pages filled. */
-int kj_restore_write(struct kj_image *img, struct kj_pmems *p,
+int kj_restore_write(struct kj_image *img, struct kj_pmems *p, unsigned threads,
 		     struct kj_image_error *err, uint64_t *pages);
 
 /* ---- Which pages were written (written.c; pure) ------------------------ */
