@@ -15,6 +15,7 @@
 #ifndef KJ_DISK_H
 #define KJ_DISK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -64,6 +65,13 @@ int kj_disk_find(const struct kj_disk_print *want, char *dev, size_t size);
  */
 int kj_disks_check(const struct kj_disk_print *d, size_t n, size_t *bad,
 		   struct kj_disk_print *now);
+
+/*
+ * Keeps other kernels from swapping onto the swap area dev (hold: its
+ * signature becomes kjump's own), or gives it back. 0 if it already was
+ * so; -EMEDIUMTYPE if dev holds no swap area.
+ */
+int kj_disk_swap_hold(const char *dev, bool hold);
 
 /* ---- Inside the layer, and for the tests --------------------------- */
 

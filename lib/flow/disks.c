@@ -101,6 +101,9 @@ int kj_disks_record(const struct kj_report *r, const struct kj_disk_print *want,
 	for (size_t i = 0; !err && i < n; i++) {
 		h->disks[i] = want[i];
 		err = kj_disk_find(&want[i], dev, sizeof(dev));
+		/* no other boot swaps onto A's swapped-out pages */
+		if (!err && want[i].kind == KJ_DISK_SWAP)
+			err = kj_disk_swap_hold(dev, true);
 		if (!err)
 			err = kj_disk_print_read(dev, &h->disks[i]);
 		kj_uuid_hex(want[i].id, id);
@@ -137,4 +140,20 @@ int kj_disks_unchanged(struct resume *s)
 	if (err)
 		s->why = KJ_DISCARD_DISKS;
 	return err;
+}
+
+void kj_disks_release_swap(const struct kj_report *r, const struct kj_image_header *h)
+{
+	char dev[64];
+
+	for (uint32_t i = 0; i < h->ndisks; i++) {
+		int err = h->disks[i].kind != KJ_DISK_SWAP ? 0
+			  : kj_disk_find(&h->disks[i], dev, sizeof(dev));
+
+		if (!err && h->disks[i].kind == KJ_DISK_SWAP)
+			err = kj_disk_swap_hold(dev, false);
+		if (err)
+			say_warn(r, "cannot give the swap area '%s' back (%s): 'mkswap' it before using it",
+				 h->disks[i].name, strerror(-err));
+	}
 }

@@ -157,6 +157,8 @@ static int jump(const struct resume *s, struct kj_pmems *pm)
 		say_error(s->o->report, "cannot mark '%s' consumed: %s", s->o->image,
 			  strerror(-err));
 	if (!err)
+		kj_disks_release_swap(s->o->report, s->h);
+	if (!err)
 		err = prepare_jump(s, pm);
 	if (err)
 		return err;

@@ -245,6 +245,8 @@ static void discard(struct resume *s)
 	else
 		say_info(s->o->report, "discarded '%s': %s", s->o->image,
 			 kj_discard_str(s->why));
+	if (!err)
+		kj_disks_release_swap(s->o->report, s->h);
 }
 
 static int resume(struct resume *s)

@@ -43,6 +43,10 @@ int kj_disks_parse(const char *text, struct kj_disk_print *d, size_t *n);
 /* In B: finds each disk and reads its print into h->disks. */
 int kj_disks_record(const struct kj_report *r, const struct kj_disk_print *want,
 		    size_t n, struct kj_image_header *h);
+/* Gives the image's swap areas their signature back (B took it, so that
+ * no other boot would swap there): R before it jumps, C when it discards
+ * the image. Warns when it cannot. */
+void kj_disks_release_swap(const struct kj_report *r, const struct kj_image_header *h);
 /* In C and R: every disk as the image recorded it, or a refusal naming
  * the file system (s->why = KJ_DISCARD_DISKS). */
 int kj_disks_unchanged(struct resume *s);

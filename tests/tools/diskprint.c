@@ -6,6 +6,7 @@
  *   diskprint check KIND UUID SIZE HASH
  *                                "same", or what kj_disks_check found
  *   diskprint in-use             KIND UUID SIZE NAME, one a line
+ *   diskprint hold|release DEV   a swap area's signature: kjump's, or back
  * KIND is fs or swap. Exits 1 with the error on stderr.
  */
 #include <inttypes.h>
@@ -117,6 +118,11 @@ int main(int argc, char **argv)
 		return cmd_check(&p);
 	if (argc == 2 && !strcmp(argv[1], "in-use"))
 		return cmd_in_use();
+	if (argc == 3 && (!strcmp(argv[1], "hold") || !strcmp(argv[1], "release"))) {
+		int err = kj_disk_swap_hold(argv[2], argv[1][0] == 'h');
+
+		return err ? fail(argv[2], err) : 0;
+	}
 	fprintf(stderr, "usage: diskprint read DEV | find KIND UUID | "
 		"check KIND UUID SIZE HASH | in-use\n");
 	return 2;

@@ -179,6 +179,17 @@ t_run disk_find_swap_by_uuid 0 "$DP" find "$kind" "$id"
 # area cannot be told from one that does not.
 swapon_off() { swapon "$1" && swapoff "$1"; }
 after disk_swap_swapon_swapoff_unchanged same "$swap" swapon_off "$swap"
+# Held for a hibernation, no kernel swaps onto it, and it is still found
+# by its UUID; given back, it swaps again.
+t_run disk_swap_hold 0 "$DP" hold "$swap"
+if [ "$t_rc" = 0 ] && ! swapon "$swap" 2>/dev/null && [ "$("$DP" find swap "$id")" = "$swap" ]; then
+	t_pass
+else
+	swapoff "$swap" 2>/dev/null
+	t_fail "exit $t_rc: $t_err, or swapon took a held area, or it is not found"
+fi
+t_run disk_swap_release 0 "$DP" release "$swap"
+if [ "$t_rc" = 0 ] && swapon "$swap" && swapoff "$swap"; then t_pass; else t_fail "exit $t_rc: $t_err"; fi
 after disk_swap_mkswap_changes changed "$swap" mkswap -q "$swap"
 t_expect disk_check_refuses_remade_swap 1 "diskprint: the disk: No such file or directory" \
 	"$DP" check $p
