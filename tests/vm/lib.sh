@@ -67,6 +67,21 @@ vm_boot() {
 	return $rc
 }
 
+# vm_cut GUEST PATTERN: a power cut. Waits (at most 120 s) until GUEST's
+# console shows a line matching the extended regex, or its qemu is gone,
+# then kills that qemu. Whether the line came is for the caller to check.
+vm_cut() {
+	local i
+	for i in $(seq 1200); do
+		vm_log "$1" 2>/dev/null | grep -qE "$2" && break
+		# gone: its log is there (qemu made it) and no process has it
+		[ -e "$work/$1.serial.log" ] &&
+			! pgrep -f "serial file:$work/$1.serial.log" >/dev/null && break
+		sleep 0.1
+	done
+	pkill -KILL -f "serial file:$work/$1.serial.log" 2>/dev/null
+}
+
 # Lines of the serial log of GUEST, without carriage returns.
 vm_log() {
 	tr -d '\r' <"$work/$1.serial.log"

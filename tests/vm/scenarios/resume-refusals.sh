@@ -43,11 +43,7 @@ vm_prep truncate -s 1200M "$work/killed.raw"
 vm_boot killed "$work/a.cpio.gz" "$cmdline kjump_test.slow" 600 1G 2 \
 	-drive "file=$work/killed.raw,format=raw,if=virtio,cache=unsafe" &
 qemu=$!
-for _ in $(seq 600); do
-	vm_log killed 2>/dev/null | grep -q "kjump: saving: " && break
-	sleep 0.1
-done
-pkill -KILL -f "serial file:$work/killed.serial.log" 2>/dev/null
+vm_cut killed "kjump: saving: "
 wait $qemu 2>/dev/null
 vm_count killed "^kjump: hibernated, powering off$" >/dev/null &&
 	vm_fail "the save finished before qemu could be killed"

@@ -40,13 +40,8 @@ boot() {
 # console; fails if the boot ended before.
 cut() {
 	boot "$1" "$2" "$3" &
-	local qemu=$! i
-	for i in $(seq 1200); do
-		vm_log "$1" 2>/dev/null | grep -qE "$4" && break
-		kill -0 $qemu 2>/dev/null || break
-		sleep 0.1
-	done
-	pkill -KILL -f "serial file:$work/$1.serial.log" 2>/dev/null
+	local qemu=$!
+	vm_cut "$1" "$4"
 	wait $qemu 2>/dev/null
 	vm_log "$1" | grep -qE "$4" || vm_fail "$1: never reached '$4'"
 }
