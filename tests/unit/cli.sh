@@ -92,12 +92,12 @@ done
 
 # The man page documents every command of 'kjump --help', and renders.
 t_name=cli_man_page_has_every_command
-man_page=$T_TOP/doc/kjump.1
+man_page=$T_TOP/doc/kjump.8
 missing=$("$KJUMP" --help | sed -n 's/^  \([a-z]*\) .*/\1/p' | while read -r cmd; do
 	grep -q "^\\.BI* \"\\?$cmd\\b" "$man_page" || echo "$cmd"
 done)
 if [ -z "$missing" ] && MANWIDTH=80 man -l "$man_page" 2>/dev/null | grep -q "kexec-jump based hibernation"; then
 	t_pass
 else
-	t_fail "not in doc/kjump.1: ${missing:-none} (or it does not render)"
+	t_fail "not in doc/kjump.8: ${missing:-none} (or it does not render)"
 fi
