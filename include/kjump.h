@@ -479,7 +479,12 @@ struct kj_save_stats {
  * next boot's kernel that checks an image, R the kernel that restores it.
  */
 
-#define KJ_DEFAULT_INITRD	"/usr/lib/kjump/initrd.cpio.gz"
+/* Where kjump's own files are installed: the Makefile sets it from PREFIX
+ * (make install; /usr for the Debian package). */
+#ifndef KJ_LIBDIR
+#define KJ_LIBDIR		"/usr/lib/kjump"
+#endif
+#define KJ_DEFAULT_INITRD	KJ_LIBDIR "/initrd.cpio.gz"
 #define KJ_VMCORE_PATH		"/proc/vmcore"
 
 /* Calls the flat binary in file in physical mode (kj_call()), at *at or,
@@ -509,6 +514,25 @@ int kj_load(const struct kj_load_opts *o);
  * releases plan and sys, also on error. */
 int kj_load_dry_run(const struct kj_load_opts *o, struct kj_load_plan *plan,
 		    struct kj_system *sys);
+
+/* What 'kjump setup' reserves: crashkernel=size@start. */
+struct kj_region_advice {
+	uint64_t size, start;
+	uint64_t ram;		/* this machine's, as the kernel counts it */
+	unsigned threads;	/* B saves with so many */
+};
+
+/* The region B (o's kernel and initramfs) needs to save this machine, and
+ * where the firmware's map has RAM for it; -ENOSPC (reported) if nowhere
+ * between 256 MiB and 4 GiB. */
+int kj_advise_region(const struct kj_load_opts *o, struct kj_region_advice *a);
+
+/* Makes image ready for kj_hibernate(), as it would find it: refuses
+ * what B must not write to, creates a missing file (size 0: all of RAM
+ * and a little). Gives the device it lies on and, for a file, its extents
+ * (x->n = 0 for a device); the caller releases x. Reports what is wrong. */
+int kj_image_prepare(const char *image, uint64_t size, char *device,
+		     size_t dsize, struct kj_extents *x, const struct kj_report *r);
 
 /* The region B needs to save this system with cpus threads. */
 uint64_t kj_region_for_save(const struct kj_load_plan *p, unsigned cpus);
@@ -598,6 +622,10 @@ struct kj_resume_opts {
 				 * change nothing */
 	bool noresume;		/* kj_resume(): resume nothing; discard the
 				 * image, as a boot that goes on must */
+	bool boot;		/* kj_resume() at every boot: an image never
+				 * written, resumed or discarded already is
+				 * no error, just nothing to resume
+				 * (-ENOENT, said as information) */
 	const char *uuid;	/* kj_restore(): the image C checked, as
 				 * 32 hex digits; NULL: R booted straight */
 	const struct kj_report *report;

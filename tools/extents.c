@@ -40,13 +40,19 @@ int cmd_extents(int argc, char **argv)
 		return EXIT_FAILED;
 	if (!kj_device_of(argv[1], dev, sizeof(dev)))
 		snprintf(dev, sizeof(dev), "unknown");
-	printf("# kjump extents of %s on %s: %zu extents, %llu bytes\n", argv[1],
-	       dev, x.n, (unsigned long long)x.total);
-	for (size_t i = 0; i < x.n; i++)
-		printf("%llu %llu\n", (unsigned long long)x.e[i].dev,
-		       (unsigned long long)x.e[i].len);
+	print_extents(stdout, argv[1], dev, &x);
 	kj_extents_release(&x);
 	return 0;
+}
+
+void print_extents(FILE *f, const char *path, const char *dev,
+		   const struct kj_extents *x)
+{
+	fprintf(f, "# kjump extents of %s on %s: %zu extents, %llu bytes\n", path,
+		dev, x->n, (unsigned long long)x->total);
+	for (size_t i = 0; i < x->n; i++)
+		fprintf(f, "%llu %llu\n", (unsigned long long)x->e[i].dev,
+			(unsigned long long)x->e[i].len);
 }
 
 /* A map larger than this is refused rather than cut short: 16 MiB is

@@ -4,6 +4,7 @@
  * R): options for kj_resume(), kj_resume_boot_args() and kj_restore()
  * (lib/flow/resume.c, restore.c).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,7 +27,8 @@ static void resume_usage(FILE *f, bool restore)
 		  "checksum as it writes, marks it consumed, and jumps back into the\n"
 		  "saved system. Nothing is jumped to unless every block verified.\n"
 		  "--uuid: the image C checked (32 hex digits); R refuses another.\n"
-		: "usage: kjump resume --image DEST [--extents MAP] [--check | --boot-args | --discard]\n\n"
+		: "usage: kjump resume --image DEST [--extents MAP] [--boot]\n"
+		  "                    [--check | --boot-args | --discard]\n\n"
 		  "Resumes the system hibernated into DEST. First checks everything: that\n"
 		  "it is a hibernation (a snapshot is never resumed), complete, neither\n"
 		  "resumed nor discarded before, every checksum, that this kernel is the\n"
@@ -38,6 +40,9 @@ static void resume_usage(FILE *f, bool restore)
 		  "(R failed, or the power went) is started again, twice in all.\n\n"
 		  "--check stops after the checks, changes nothing, and says whether it\n"
 		  "could resume. --discard resumes nothing and discards the image.\n\n"
+		  "--boot is for a boot script that runs at every boot: an image never\n"
+		  "written, or resumed or discarded already, is said in one line and is\n"
+		  "no error (exit status 0). Anything else that is refused still is.\n\n"
 		  "--boot-args prints, and does nothing else, the command line that makes\n"
 		  "a boot straight into R, one boot instead of two: for a boot loader's\n"
 		  "one-shot entry with this kernel and kjump's initramfs. It describes\n"
@@ -53,6 +58,7 @@ static int parse_resume(int argc, char **argv, struct resume *r, bool restore)
 		{ "check", no_argument, NULL, 'c' },
 		{ "boot-args", no_argument, NULL, 'b' },
 		{ "discard", no_argument, NULL, 'd' },
+		{ "boot", no_argument, NULL, 'B' },
 		{ "uuid", required_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -70,6 +76,8 @@ static int parse_resume(int argc, char **argv, struct resume *r, bool restore)
 			r->boot_args = true;
 		else if (c == 'd' && !restore)
 			r->o.noresume = true;
+		else if (c == 'B' && !restore)
+			r->o.boot = true;
 		else if (c == 'u' && restore)
 			r->o.uuid = optarg;
 		else if (c == 'h') {
@@ -77,7 +85,7 @@ static int parse_resume(int argc, char **argv, struct resume *r, bool restore)
 			return -1;
 		} else {
 			/* --uuid took its value: the option is before it */
-			bad_option(argv[0], strchr("cbdu", c) ? '?' : c,
+			bad_option(argv[0], strchr("cbdBu", c) ? '?' : c,
 				   argv[optind - 1 - (c == 'u')]);
 			return EXIT_USAGE;
 		}
@@ -103,8 +111,11 @@ static int run(struct resume *r, bool restore)
 
 	if (restore)
 		return kj_restore(&r->o);
-	if (!r->boot_args)
-		return kj_resume(&r->o);
+	if (!r->boot_args) {
+		int err = kj_resume(&r->o);
+
+		return err == -ENOENT && r->o.boot ? 0 : err;
+	}
 	if (kj_resume_boot_args(&r->o, args, sizeof(args)))
 		return -1;
 	printf("%s\n", args);

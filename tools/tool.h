@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "kjump.h"
 
@@ -54,7 +55,12 @@ int cmd_hibernate(int argc, char **argv);
 int cmd_resume(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_boot(int argc, char **argv);
+int cmd_setup(int argc, char **argv);
 
+/* Writes x as 'kjump extents' prints it: a comment line, then one
+ * "OFFSET LENGTH" line an extent. */
+void print_extents(FILE *f, const char *path, const char *dev,
+		   const struct kj_extents *x);
 /* Reads an extent map file for --extents; prints what is wrong. */
 int read_extents(const char *path, struct kj_extents *x);
 

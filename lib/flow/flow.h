@@ -40,12 +40,18 @@ struct kj_flow_load {
 	bool restore;			/* R: see struct kj_load_input */
 	bool saver;			/* B is to save: it needs room for that */
 	bool dry_run;
+	/* Plan as if this region were reserved (NULL: the one that is). */
+	const struct kj_range *region;
 	/* Called with the plan before anything is loaded; non-zero stops. */
 	int (*check)(void *ctx, const struct kj_load_plan *plan);
 	void *check_ctx;
 };
 
 int kj_flow_load(const struct kj_flow_load *l);
+/* Plans l as kj_flow_load() would and loads nothing; the caller releases
+ * plan and sys, also on error. */
+int kj_flow_dry_run(const struct kj_flow_load *l, struct kj_load_plan *plan,
+		    struct kj_system *sys);
 
 /* B and R talk on this kernel's consoles and drive the machine as it
  * does: its arguments that kj_cmdline_inherit() keeps, into buf. */

@@ -239,6 +239,10 @@ static int flow_load(const struct kj_flow_load *l, struct kj_load_plan *p,
 		err = check_waiting_b(l);
 	if (!err)
 		err = read_inputs(&l->o, in);
+	if (!err && l->region) {
+		in->sys.region = *l->region;
+		in->sys.has_region = true;
+	}
 	if (!err)
 		err = plan_and_load(l, in, p);
 	return err;
@@ -266,13 +270,15 @@ int kj_load(const struct kj_load_opts *o)
 	return kj_flow_load(&l);
 }
 
-int kj_load_dry_run(const struct kj_load_opts *o, struct kj_load_plan *plan,
+int kj_flow_dry_run(const struct kj_flow_load *l, struct kj_load_plan *plan,
 		    struct kj_system *sys)
 {
-	struct kj_flow_load l = { .o = *o, .dry_run = true };
+	struct kj_flow_load dry = *l;
 	struct inputs in = { 0 };
-	int err = flow_load(&l, plan, &in);
+	int err;
 
+	dry.dry_run = true;
+	err = flow_load(&dry, plan, &in);
 	memset(sys, 0, sizeof(*sys));
 	if (in.have_sys) {
 		*sys = in.sys;
@@ -280,4 +286,12 @@ int kj_load_dry_run(const struct kj_load_opts *o, struct kj_load_plan *plan,
 	}
 	release_inputs(&in);
 	return err;
+}
+
+int kj_load_dry_run(const struct kj_load_opts *o, struct kj_load_plan *plan,
+		    struct kj_system *sys)
+{
+	struct kj_flow_load l = { .o = *o };
+
+	return kj_flow_dry_run(&l, plan, sys);
 }

@@ -24,6 +24,10 @@ int kj_resume_open(struct resume *s)
 	struct kj_image_error e;
 	int err = kj_image_open_extents(s->o->image, s->o->extents, &s->img, &e);
 
+	if (err == -EBADMSG && s->o->boot && e.fault == KJ_IMG_BAD_MAGIC) {
+		say_info(r, "no hibernated system in '%s'", s->o->image);
+		return -ENOENT;
+	}
 	if (err == -EBADMSG)
 		say_error(r, "cannot resume '%s': %s", s->o->image, kj_image_fault_str(e.fault));
 	else if (err)
@@ -39,7 +43,11 @@ int kj_resume_check_state(const struct resume *s)
 	const char *image = s->o->image;
 	const struct kj_image_header *h = s->h;
 
-	if (!(h->flags & KJ_IMAGE_FLAG_COMPLETE)) {
+	if (s->o->boot && (h->flags & (KJ_IMAGE_FLAG_CONSUMED | KJ_IMAGE_FLAG_DISCARDED))) {
+		say_info(r, "no hibernated system in '%s': its image was %s", image,
+			 h->flags & KJ_IMAGE_FLAG_CONSUMED ? "resumed already" : "discarded");
+		return -ENOENT;
+	} else if (!(h->flags & KJ_IMAGE_FLAG_COMPLETE)) {
 		say_error(r, "cannot resume '%s': %s", image,
 			  kj_image_fault_str(KJ_IMG_INCOMPLETE));
 	} else if (h->flags & KJ_IMAGE_FLAG_CONSUMED) {

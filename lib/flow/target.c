@@ -178,3 +178,19 @@ size_t kj_task_cmdline(char *buf, size_t size, const char *action,
 		n += (size_t)snprintf(buf + n, size - n, " kjump.compress=%s", compress);
 	return append_extents(buf, size, n, x);
 }
+
+int kj_image_prepare(const char *image, uint64_t size, char *device,
+		     size_t dsize, struct kj_extents *x, const struct kj_report *r)
+{
+	struct kj_target_dev t;
+	int err = kj_target_resolve(r, image, size, &t);
+
+	memset(x, 0, sizeof(*x));
+	if (!err) {
+		snprintf(device, dsize, "%s", t.device);
+		*x = t.ext;
+		memset(&t.ext, 0, sizeof(t.ext));
+	}
+	kj_target_release(&t);
+	return err;
+}
