@@ -224,11 +224,14 @@ static int write_conf(struct setup *s, const char *region)
 /* The boot arguments, the systemd pieces, the GRUB script. */
 static int write_pieces(const char *region)
 {
-	char text[PATH_MAX + 1024], self[PATH_MAX];
+	char text[PATH_MAX + 1024], self[PATH_MAX] = "/usr/sbin/kjump";
 	ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	int err;
 
-	snprintf(self, sizeof(self), "%s", len > 0 ? (self[len] = '\0', self) : "kjump");
+	if (len > 0)
+		self[len] = '\0';
+	else
+		snprintf(self, sizeof(self), "/usr/sbin/kjump");
 	snprintf(text, sizeof(text),
 		 "# Written by 'kjump setup'; 'kjump setup --undo' removes it.\n"
 		 "# kjump's region, where B runs while it saves this system and R\n"

@@ -55,4 +55,7 @@ int choose_kernel(struct kj_kernel_choice *k);
 /* Whether /boot/config-RELEASE has CONFIG_KEXEC_JUMP=y. */
 bool kernel_can_jump(const char *release);
 
+/* kjump status's verdict: prints it, returns 0 if hibernation will work. */
+int status_ready(void);
+
 #endif

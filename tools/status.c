@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tool.h"
+#include "setup.h"
 
 static void print_region(void)
 {
@@ -48,14 +48,24 @@ static void print_load(void)
 int cmd_status(int argc, char **argv)
 {
 	uint64_t entry;
+	int ready = 0;
 
 	if (argc > 1) {
 		if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-			printf("usage: kjump status\n\nShows the region, what is loaded, and the re-entry points known.\n");
+			printf("usage: kjump status\n\n"
+			       "Says whether hibernation will work on this system, and if not, the\n"
+			       "first thing that stops it and what to do: the setup, the kernel,\n"
+			       "the region, the image, the initramfs, systemd, the one-boot entry.\n"
+			       "Then the region, what is loaded, and the re-entry points known.\n"
+			       "Exit status 0 if hibernation will work, 1 if not.\n");
 			return 0;
 		}
 		error("unexpected argument '%s'", argv[1]);
 		return EXIT_USAGE;
+	}
+	if (kj_own_jump_back_entry(&entry)) {
+		ready = status_ready();
+		printf("\n");
 	}
 	if (!kj_own_jump_back_entry(&entry)) {
 		printf("role:        B, started by 'kjump load'\n");
@@ -66,5 +76,5 @@ int cmd_status(int argc, char **argv)
 	}
 	print_region();
 	print_load();
-	return 0;
+	return ready ? EXIT_FAILED : 0;
 }
