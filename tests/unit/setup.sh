@@ -94,6 +94,14 @@ else
 	t_pass
 fi
 
+# What kjump's systemd-sleep stand-in compares before it hibernates.
+t_run setup_extents_as_kjump_extents_prints 0 in_root extents /var/lib/kjump/image
+if [ $t_rc -eq 0 ] && [ "$t_out" = "$(cat "$root/etc/kjump/image.extents")" ]; then
+	t_pass
+else
+	t_fail "exit $t_rc: '$t_out' vs '$(cat "$root/etc/kjump/image.extents")'"
+fi
+
 # status: set up, but this (the host's) kernel cannot jump.
 t_run setup_status_says_why 1 in_root status
 if [ $t_rc -eq 1 ] && grep -q "^hibernate: *will NOT work: .*cannot kexec-jump" <<<"$t_out" &&
