@@ -4,10 +4,16 @@
 #   make check      unit tests, then every VM scenario (installs what it needs)
 #   make demo       the main job in a qemu guest
 #   make kernel     the test kernel (cached outside the checkout)
+#   make install    into PREFIX (/usr/local), under DESTDIR if given
+#   make deb        build/kjump_VERSION_amd64.deb (PREFIX=/usr)
 
 CC      ?= cc
 O       := build
 VERSION := 0.1$(shell git rev-parse --short HEAD 2>/dev/null | sed 's/^/-g/')
+# Where make install puts kjump; the binary looks for its own files in
+# KJ_LIBDIR (include/kjump.h), so a build is made for one PREFIX.
+PREFIX    ?= /usr/local
+KJ_LIBDIR := $(PREFIX)/lib/kjump
 
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
 	-Wmissing-prototypes -Wpointer-arith -Wcast-align -Wwrite-strings \
@@ -51,13 +57,25 @@ $(O)/%.o: %.c | deps
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)$(CC) $(CFLAGS) -c -o $@ $<
 
+# A file that holds one build setting, rewritten only when the setting
+# changes: what depends on it is rebuilt then, and only then.
+stamp = @mkdir -p $(O); echo '$(1)' | cmp -s - $@ || echo '$(1)' >$@
+
 # Only main.c carries the version; it is rebuilt when the version changes.
 $(O)/tools/main.o: CFLAGS += -DKJUMP_VERSION='"$(VERSION)"'
 $(O)/tools/main.o: $(O)/version
 $(O)/version: FORCE
-	@mkdir -p $(O)
-	@echo '$(VERSION)' | cmp -s - $@ || echo '$(VERSION)' >$@
+	$(call stamp,$(VERSION))
 .PHONY: FORCE
+
+# KJ_LIBDIR likewise, for the tools and the library sources that name it
+# (KJ_DEFAULT_INITRD is in it). Without the flag kjump.h says /usr/lib/kjump.
+LIBDIR_OBJS := $(TOOL_OBJS) $(patsubst %.c,$(O)/%.o,\
+	$(shell grep -l 'KJ_LIBDIR\|KJ_DEFAULT_INITRD' $(LIB_SRCS)))
+$(LIBDIR_OBJS): CFLAGS += -DKJ_LIBDIR='"$(KJ_LIBDIR)"'
+$(LIBDIR_OBJS): $(O)/libdir
+$(O)/libdir: FORCE
+	$(call stamp,$(KJ_LIBDIR))
 
 # The purgatory: freestanding, position independent, linked flat.
 PURG_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -ffreestanding -fpie \
@@ -180,8 +198,64 @@ demo:
 kernel:
 	kernel/build
 
+# kjump as installed, stripped (1.8 MB, not 2.7): a copy goes into every
+# initramfs, and B's is loaded into the reserved region.
+$(O)/kjump.stripped: $(O)/kjump
+	$(call say,STRIP,$@)strip --remove-section=.comment -o $@ $<
+
+# B's and R's initramfs as installed: busybox and kjump, no workload.
+$(O)/initrd.cpio.gz: $(O)/kjump.stripped initramfs/build initramfs/init
+	$(call say,CPIO,$@)initramfs/build -o $@ --kjump $(O)/kjump.stripped
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: the Debian package's layout
+# when PREFIX=/usr. The initramfs-tools hook and boot script go under
+# /usr/share/initramfs-tools whatever PREFIX is: initramfs-tools looks
+# there and nowhere else. dist/'s pieces are installed if they exist.
+.PHONY: install uninstall deb
+SBINDIR  := $(PREFIX)/sbin
+MAN8DIR  := $(PREFIX)/share/man/man8
+INITRAMFS_TOOLS := /usr/share/initramfs-tools
+DIST_EXEC := $(wildcard dist/sleep dist/grub.d/42_kjump \
+	dist/initramfs-tools/hooks/kjump dist/initramfs-tools/scripts/local-premount/kjump)
+DIST_DATA := $(wildcard dist/systemd/*)
+# $(call dist_dest,dist/PATH): where a piece of dist/ is installed.
+dist_dest = $(DESTDIR)$(strip $(if $(filter dist/initramfs-tools/%,$(1)),\
+	$(patsubst dist/initramfs-tools/%,$(INITRAMFS_TOOLS)/%,$(1)),\
+	$(patsubst dist/%,$(KJ_LIBDIR)/%,$(1))))
+# $(call install_file,MODE,SOURCE,DEST): one recipe line.
+define install_file
+	$(call say,INSTALL,$(3))install -D -m $(1) $(2) $(3)
+
+endef
+
+install: $(O)/kjump.stripped $(O)/initrd.cpio.gz
+	$(call install_file,0755,$(O)/kjump.stripped,$(DESTDIR)$(SBINDIR)/kjump)
+	$(call install_file,0644,$(O)/initrd.cpio.gz,$(DESTDIR)$(KJ_LIBDIR)/initrd.cpio.gz)
+	$(call install_file,0644,doc/kjump.8,$(DESTDIR)$(MAN8DIR)/kjump.8)
+	$(foreach f,$(DIST_EXEC),$(call install_file,0755,$(f),$(call dist_dest,$(f))))
+	$(foreach f,$(DIST_DATA),$(call install_file,0644,$(f),$(call dist_dest,$(f))))
+
+# Refuses while kjump is set up here: the links and boot arguments in /etc
+# would point at files no longer there.
+uninstall:
+	$(Q)if [ -z "$(DESTDIR)" ] && [ -e /etc/kjump/kjump.conf ]; then \
+		echo "uninstall: error: kjump is set up on this system" >&2; \
+		echo "uninstall: hint: run 'kjump setup --undo' first" >&2; exit 1; fi
+	rm -f $(DESTDIR)$(SBINDIR)/kjump $(DESTDIR)$(MAN8DIR)/kjump.8 \
+		$(DESTDIR)$(INITRAMFS_TOOLS)/hooks/kjump \
+		$(DESTDIR)$(INITRAMFS_TOOLS)/scripts/local-premount/kjump
+	rm -rf $(DESTDIR)$(KJ_LIBDIR)
+
+# make deb: a make install with PREFIX=/usr into a staging folder, packed
+# by dist/debian/build. Debian's version: 0.1+gHASH (a '-' would start a
+# Debian revision).
+DEB_VERSION := $(subst -g,+g,$(VERSION))
+deb:
+	$(Q)rm -rf $(O)/deb
+	$(Q)$(MAKE) --no-print-directory install PREFIX=/usr DESTDIR=$(abspath $(O))/deb
+	$(Q)dist/debian/build $(O)/deb $(DEB_VERSION) $(O)
 
 clean:
 	rm -rf $(O)
 
--include $(shell find $(O) -name '*.d' 2>/dev/null)
+-include $(shell find $(O) -name '*.d' -type f 2>/dev/null)

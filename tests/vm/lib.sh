@@ -177,12 +177,15 @@ vm_b_initramfs() {
 
 # vm_a_initramfs OUT WORKLOAD B_INITRD [more initramfs/build options]:
 # A's initramfs, with B's kernel and initramfs where kjump load looks by
-# default, and membuf.
+# default, and membuf. That default follows the PREFIX build/kjump was
+# made for (KJ_LIBDIR): its 'load --help' says it.
 vm_a_initramfs() {
-	local out=$1 workload=$2 b=$3
+	local out=$1 workload=$2 b=$3 default
 	shift 3
+	default=$("$KJ_BUILD/kjump" load --help | sed -n 's/.*(default: \(.*initrd.*\))$/\1/p')
+	[ -n "$default" ] || vm_fail "'build/kjump load --help' names no default initramfs"
 	vm_initramfs "$out" --workload "$workload" \
 		--file "$KJ_KERNEL:/boot/vmlinuz" \
-		--file "$b:/usr/lib/kjump/initrd.cpio.gz" \
+		--file "$b:$default" \
 		--file "$KJ_BUILD/workload/membuf:/bin/membuf" "$@"
 }
