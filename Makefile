@@ -68,10 +68,11 @@ $(O)/version: FORCE
 	$(call stamp,$(VERSION))
 .PHONY: FORCE
 
-# KJ_LIBDIR likewise, for the tools and the library sources that name it
-# (KJ_DEFAULT_INITRD is in it). Without the flag kjump.h says /usr/lib/kjump.
-LIBDIR_OBJS := $(TOOL_OBJS) $(patsubst %.c,$(O)/%.o,\
-	$(shell grep -l 'KJ_LIBDIR\|KJ_DEFAULT_INITRD' $(LIB_SRCS)))
+# KJ_LIBDIR likewise, for the sources that name it or KJ_DEFAULT_INITRD
+# (not through a macro of another header: this greps the .c files).
+# Without the flag, kjump.h says /usr/lib/kjump.
+LIBDIR_OBJS := $(patsubst %.c,$(O)/%.o,\
+	$(shell grep -l 'KJ_LIBDIR\|KJ_DEFAULT_INITRD' $(LIB_SRCS) $(TOOL_SRCS)))
 $(LIBDIR_OBJS): CFLAGS += -DKJ_LIBDIR='"$(KJ_LIBDIR)"'
 $(LIBDIR_OBJS): $(O)/libdir
 $(O)/libdir: FORCE
