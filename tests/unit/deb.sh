@@ -88,7 +88,8 @@ for s in postinst prerm postrm; do
 	{ [ -x "$t_tmp/ctl/$s" ] && sh -n "$t_tmp/ctl/$s"; } || bad="$bad $s"
 done
 (cd "$t_tmp/x" && md5sum -c --quiet "$t_tmp/ctl/md5sums" >/dev/null 2>&1) || bad="$bad md5sums"
-[ -z "$bad" ] && t_pass || t_fail "missing, not executable or not sh:$bad"
+grep -qx "activate-noawait update-initramfs" "$t_tmp/ctl/triggers" 2>/dev/null || bad="$bad triggers"
+[ -z "$bad" ] && t_pass || t_fail "wrong or missing:$bad"
 
 # B's and R's initramfs: busybox and kjump, and no test workload.
 t_name=deb_initrd
