@@ -33,7 +33,8 @@ debian_stage() {
 # with DISK (and STAGE, unless it is "", as the kjtest-stage disk) and
 # waits until it powers off or TIMEOUT seconds pass. As vm_boot: the
 # serial log is $work/GUEST.serial.log, qemu's own log
-# $work/GUEST.qemu.log, and the status is qemu's (124: timed out).
+# $work/GUEST.qemu.log (its messages $work/GUEST.qemu.out), and the status
+# is qemu's (124: timed out).
 # Sets debian_up: seconds from power-on until the stage started, which is
 # just after multi-user.target ("" if it did not).
 debian_boot() {
@@ -49,7 +50,7 @@ debian_boot() {
 		drives+=(-drive "file=$stage,format=raw,if=none,id=stage,cache=unsafe"
 			-device virtio-blk-pci,drive=stage,serial=kjtest-stage)
 	serial_logs="$serial_logs $log"
-	qemu_logs="$qemu_logs $work/$guest.qemu.log"
+	qemu_logs="$qemu_logs $work/$guest.qemu.log $work/$guest.qemu.out"
 	rm -f "$log"
 	start=$(date +%s.%N)
 	timeout -k 5 $((timeout * scale)) qemu-system-x86_64 \
