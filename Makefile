@@ -46,7 +46,7 @@ Q   := @
 say  = @echo "  $(1)	$(2)";
 endif
 
-.PHONY: all check check-unit check-vm demo kernel deps clean
+.PHONY: all check check-unit check-vm demo kernel kernel-deb deps clean
 all: deps $(O)/kjump $(O)/libkjump.a $(PAYLOADS) $(WORKLOADS)
 
 # Installs the build's Debian packages if any is missing (needs root then).
@@ -198,6 +198,10 @@ demo:
 
 kernel:
 	kernel/build
+
+# The test kernel as an installable linux-image package (cached likewise).
+kernel-deb:
+	kernel/deb
 
 # kjump as installed, stripped (1.8 MB, not 2.7): a copy goes into every
 # initramfs, and B's is loaded into the reserved region.
