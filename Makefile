@@ -252,9 +252,11 @@ uninstall:
 	rm -rf $(DESTDIR)$(KJ_LIBDIR)
 
 # make deb: a make install with PREFIX=/usr into a staging folder, packed
-# by dist/debian/build. Debian's version: 0.1+gHASH (a '-' would start a
-# Debian revision).
-DEB_VERSION := $(subst -g,+g,$(VERSION))
+# by dist/debian/build. Debian's version: 0.1+gitDATE.gHASH, the commit's
+# date in UTC first so that a newer build sorts higher (a '-' would start
+# a Debian revision).
+DEB_VERSION := 0.1$(shell TZ=UTC git log -1 --format='+git%cd.g%h' \
+	--date=format-local:%Y%m%d%H%M%S 2>/dev/null)
 deb:
 	$(Q)rm -rf $(O)/deb
 	$(Q)$(MAKE) --no-print-directory install PREFIX=/usr DESTDIR=$(abspath $(O))/deb

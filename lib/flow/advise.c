@@ -9,7 +9,8 @@
  * The start is the lowest address, at or above 256 MiB and below 4 GiB,
  * where the firmware's map has RAM for all of it: above where a kernel
  * booted without KASLR lies (16 MiB up), and below where boot loaders put
- * the initramfs (as high as they can).
+ * the initramfs (as high as they can). B is planned, to learn its size,
+ * into the largest piece of RAM there.
  */
 #include <errno.h>
 #include <string.h>
@@ -49,16 +50,46 @@ static unsigned threads(void)
 	return n < 1 ? 1u : (unsigned)n > THREADS_MAX ? THREADS_MAX : (unsigned)n;
 }
 
+/* Somewhere to plan B as if the region were there: the largest piece of
+ * the firmware's RAM between LOW and HIGH, at most TRIAL long. */
+static int trial_region(struct kj_range *trial)
+{
+	struct kj_system sys;
+	int err = kj_system_read(&sys);
+
+	memset(trial, 0, sizeof(*trial));
+	for (size_t i = 0; !err && i < sys.nfw; i++) {
+		const struct kj_range *r = &sys.fw[i].range;
+		uint64_t s = kj_align_up(r->start > LOW ? r->start : LOW, ALIGN);
+		uint64_t e = r->end < HIGH - 1 ? r->end : HIGH - 1;
+
+		if (sys.fw[i].type != KJ_E820_RAM || s >= e)
+			continue;
+		if (e - s + 1 > TRIAL)
+			e = s + TRIAL - 1;
+		if (e - s > trial->end - trial->start)
+			*trial = (struct kj_range){ s, e };
+	}
+	if (!err)
+		kj_system_release(&sys);
+	return err ? err : trial->end ? 0 : -ENOSPC;
+}
+
 int kj_advise_region(const struct kj_load_opts *o, struct kj_region_advice *a)
 {
-	struct kj_range trial = { LOW, LOW + TRIAL - 1 };
+	struct kj_range trial;
 	struct kj_flow_load l = { .o = *o, .region = &trial };
 	struct kj_load_plan plan;
 	struct kj_system sys;
-	int err = kj_flow_dry_run(&l, &plan, &sys);
+	int err = trial_region(&trial);
 
 	memset(a, 0, sizeof(*a));
-	if (!err) {
+	if (err) {
+		say_error(o->report, "this machine has no RAM between 256 MiB and 4 GiB for kjump's region");
+		return -ENOSPC;
+	}
+	err = kj_flow_dry_run(&l, &plan, &sys);
+	if (!err || err == -ENOSPC) {
 		a->threads = threads();
 		a->ram = sys.total_ram;
 		a->size = kj_align_up(kj_region_for_save(&plan, a->threads) +

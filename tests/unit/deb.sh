@@ -67,7 +67,11 @@ fi
 
 field() { dpkg-deb -f "$deb" "$1"; }
 t_name=deb_fields
-version=$("$kj" --version | sed 's/^kjump //; s/-g/+g/')
+# kjump 0.1-gHASH packs as 0.1+gitDATE.gHASH: newer commits sort higher.
+version=$("$kj" --version | sed 's/^kjump //')
+hash=${version#*-g}
+version=${version%%-g*}
+[ "$hash" != "$version" ] && version=$(dpkg-deb -f "$deb" Version | grep -x "$version+git[0-9]\{14\}\.g$hash")
 bad=
 [ "$(field Package)" = kjump ] || bad="$bad Package"
 [ "$(field Version)" = "$version" ] && [ "$deb" = "build/kjump_${version}_amd64.deb" ] ||
