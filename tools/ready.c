@@ -43,6 +43,14 @@ static void todo(struct ready *r, const char *what)
 		snprintf(r->todo, sizeof(r->todo), "%s", what);
 }
 
+/* The library's own messages would repeat what the lines below say. */
+static void quiet(void *ctx, enum kj_print_level level, const char *fmt, va_list ap)
+{
+	(void)ctx, (void)level, (void)fmt, (void)ap;
+}
+
+static const struct kj_report silent = { .print = quiet };
+
 static bool check_kernel(struct ready *r)
 {
 	if (!kernel_can_jump(r->release)) {
@@ -52,10 +60,10 @@ static bool check_kernel(struct ready *r)
 					: "install a kernel that can ('make kernel-deb'), then 'kjump setup'");
 		return false;
 	}
-	if (kj_check_jump(NULL)) {
-		line(r, false, "kernel:", "%s can kexec-jump, but this boot does not let it (see above)",
+	if (kj_check_jump(&silent)) {
+		line(r, false, "kernel:", "%s can kexec-jump, but this boot does not let it",
 		     r->release);
-		todo(r, "see the message above");
+		todo(r, "see what 'kjump load --dry-run' says (lockdown, Secure Boot, kexec_load_disabled)");
 		return false;
 	}
 	return line(r, true, "kernel:", "%s can kexec-jump", r->release);
@@ -64,7 +72,8 @@ static bool check_kernel(struct ready *r)
 /* The region, and whether B fits it with one thread at least. */
 static bool check_region(struct ready *r)
 {
-	struct kj_load_opts o = { .kernel = *r->conf.kernel ? r->conf.kernel : NULL };
+	struct kj_load_opts o = { .kernel = *r->conf.kernel ? r->conf.kernel : NULL,
+				  .report = &silent };
 	struct kj_load_plan plan;
 	struct kj_system sys;
 	int err = kj_load_dry_run(&o, &plan, &sys);
@@ -76,8 +85,8 @@ static bool check_region(struct ready *r)
 		todo(r, *r->conf.region ? "reboot: the kernel command line gets the crashkernel= of /etc/default/grub.d/kjump.cfg (after update-grub)"
 					: "run 'kjump setup'");
 	} else if (err) {
-		line(r, false, "region:", "B cannot be planned into it (see above)");
-		todo(r, "see the message above");
+		line(r, false, "region:", "B cannot be planned into it: %s", strerror(-err));
+		todo(r, "see what 'kjump load --dry-run' says");
 	} else {
 		line(r, ok, "region:", "0x%llx-0x%llx, %llu MiB; B needs %llu MiB",
 		     (unsigned long long)sys.region.start, (unsigned long long)sys.region.end,

@@ -77,6 +77,7 @@ static sqlite3 *open_db(const char *path, long long *next)
 	sqlite3_stmt *st;
 
 	if (sqlite3_open(path, &db) != SQLITE_OK ||
+	    sqlite3_busy_timeout(db, 5000) != SQLITE_OK ||
 	    sqlite3_exec(db, "PRAGMA synchronous=FULL;"
 			 "CREATE TABLE IF NOT EXISTS rows(n INTEGER PRIMARY KEY, t REAL NOT NULL);",
 			 NULL, NULL, NULL) != SQLITE_OK ||

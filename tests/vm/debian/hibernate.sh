@@ -1,0 +1,111 @@
+# Sourced by the scenarios that hibernate the Debian guest (debian,
+# debian-oneboot), after tests/vm/lib.sh and tests/vm/debian/lib.sh: the
+# steps they share, each deciding on what the guest printed.
+
+stages=$KJ_TOP/tests/vm/debian/stages
+
+# kj_stage NAME STAGE [FILE...]: stage disk $work/NAME.raw running
+# stages/STAGE, with FILEs beside it.
+kj_stage() {
+	local name=$1 stage=$2
+	shift 2
+	rm -rf "$work/$name"
+	mkdir -p "$work/$name"
+	cp "$stages/$stage" "$work/$name/run"
+	[ $# -gt 0 ] && cp "$@" "$work/$name/"
+	debian_stage "$work/$name" "$work/$name.raw"
+}
+
+# kj_packages: the current kjump package (make deb) in $deb, and the
+# workload, built here against Debian 12's libsqlite3, in $load.
+kj_packages() {
+	make -s -C "$KJ_TOP" deb >"$work/deb.log" 2>&1 ||
+		vm_fail "make deb failed, see $work/deb.log"
+	deb=$(ls -t "$KJ_BUILD"/kjump_*_amd64.deb | head -1)
+	load=$work/kjtest-load
+	cc -O2 -o "$load" "$KJ_TOP/tests/vm/debian/load.c" -lsqlite3 2>"$work/load.log" ||
+		vm_fail "cannot build the workload, see $work/load.log"
+}
+
+# kj_install SETUP_ARGS: the first boot: apt installs the package, then
+# 'kjump setup SETUP_ARGS'; the guest powers off.
+kj_install() {
+	echo "$1" >"$work/setup-args"
+	kj_stage install install "$deb" "$work/setup-args"
+	debian_boot install "$work/disk.raw" "$work/install.raw" 900
+	[ $? -eq 124 ] && vm_fail "install: the guest did not power off within 900 s"
+	vm_count install "^kjtest: install: installed kjump " >/dev/null ||
+		vm_fail "install: apt did not install the package: $(debian_field install 'install: apt failed: ')"
+	vm_count install "^kjtest: setup: exit 0 " >/dev/null ||
+		vm_fail "install: kjump setup failed: $(vm_log install | grep '^kjtest: setup: kjump: error' | head -2)"
+	setup_took=$(debian_field install 'setup: exit 0 after ')
+}
+
+# kj_hibernate: the boot after setup: the workload, then 'systemctl
+# hibernate'; the guest must power off through B, before the stage's
+# after-resume part. Sets hib_s, from the request to qemu's end.
+kj_hibernate() {
+	local asked end
+	kj_stage hibernate hibernate "$load" "$@"
+	debian_boot hibernate "$work/disk.raw" "$work/hibernate.raw" 1200
+	[ $? -eq 124 ] && vm_fail "hibernate: the guest did not power off within 1200 s"
+	end=$(date +%s.%N)
+	boot_up=$debian_up
+	vm_count hibernate "^kjtest: status: hibernate: +will work" >/dev/null ||
+		vm_fail "hibernate: kjump status: $(debian_field hibernate 'status: hibernate: *')"
+	before=$(debian_field hibernate 'before: checksum=' | cut -d' ' -f1)
+	[ -n "$before" ] || vm_fail "hibernate: the workload did not start: $(debian_field hibernate 'load: ')"
+	boot_id=$(debian_field hibernate 'boot: .*, boot ' | cut -d, -f1)
+	vm_count hibernate "^kjtest: after: " >/dev/null &&
+		vm_fail "hibernate: the system came back instead of powering off: $(vm_log hibernate | grep 'kjump.*error' | head -2)"
+	vm_count hibernate "^kjump: hibernated, powering off$" >/dev/null ||
+		vm_fail "hibernate: no line from B saving the image"
+	asked=$(debian_field hibernate 'hibernate: asking at ')
+	hib_s=$(awk -v a="$asked" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
+}
+
+# kj_resumed GUEST START: the stage's after-resume part ran in GUEST: the
+# same boot, the same checksum, the database whole and its rows
+# continuous, the hooks in the journal, the system running. START is when
+# GUEST was powered on; sets resume_s, from then to A running.
+kj_resumed() {
+	local g=$1 start=$2 rows count min max at
+	vm_count "$g" "^kjtest: fresh: " >/dev/null &&
+		vm_fail "$g: the guest booted normally instead of resuming: $(vm_log "$g" | grep -E 'kjump.*(error|no hibernated)' | head -3)"
+	[ "$(debian_field "$g" 'after: boot ' | cut -d, -f1)" = "$boot_id" ] ||
+		vm_fail "$g: no resume of boot $boot_id: $(debian_field "$g" 'after: boot ')"
+	[ "$(debian_field "$g" 'after: checksum=' | cut -d' ' -f1)" = "$before" ] ||
+		vm_fail "$g: the workload's checksum changed: '$before' before, '$(debian_field "$g" 'after: checksum=')' after"
+	[ "$(debian_field "$g" 'sqlite: integrity ')" = ok ] ||
+		vm_fail "$g: PRAGMA integrity_check: $(debian_field "$g" 'sqlite: integrity ')"
+	rows=$(debian_field "$g" 'sqlite: rows ')
+	read -r count min max <<<"$rows"
+	[ -n "$count" ] && [ "$count" -gt 30 ] && [ "$count" -eq $((max - min + 1)) ] ||
+		vm_fail "$g: rows not continuous: count min max = $rows"
+	gap=$(debian_field "$g" 'sqlite: gap ')
+	vm_count "$g" "^kjtest: journal: kjtest-hook: pre hibernate" >/dev/null &&
+		vm_count "$g" "^kjtest: journal: kjtest-hook: post hibernate" >/dev/null ||
+		vm_fail "$g: the journal lacks the pre/post hibernate hooks: $(vm_log "$g" | grep '^kjtest: journal:' | head -5)"
+	vm_count "$g" "^kjtest: journal: kjump-sleep: system returned from sleep state" >/dev/null ||
+		vm_fail "$g: the journal does not show the resume"
+	vm_count "$g" "^kjtest: unit: Result=success ExecMainStatus=0" >/dev/null ||
+		vm_fail "$g: systemd-hibernate.service: $(debian_field "$g" 'unit: ')"
+	[ "$(debian_field "$g" 'state: ')" = running ] ||
+		vm_fail "$g: the system is '$(debian_field "$g" 'state: ')' after the resume: $(debian_field "$g" 'failed: ')"
+	at=$(debian_field "$g" 'after: running again at ')
+	resume_s=$(awk -v a="$start" -v b="$at" 'BEGIN { printf "%.1f", b - a }')
+}
+
+# kj_fsck: after a clean shutdown the root file system is clean to the
+# host's e2fsck -fn.
+kj_fsck() {
+	local start loop out
+	start=$(sfdisk -d "$work/disk.raw" 2>/dev/null | sed -n 's/.*start= *\([0-9]*\),.*/\1/p' | head -1)
+	[ -n "$start" ] || vm_fail "cannot read the disk's partition table"
+	loop=$(losetup -f --show -r -o $((start * 512)) "$work/disk.raw") ||
+		vm_fail "cannot attach the root partition"
+	out=$(e2fsck -fn "$loop" 2>&1)
+	local rc=$?
+	losetup -d "$loop"
+	[ $rc -eq 0 ] || vm_fail "e2fsck -fn of the root file system: $(tail -3 <<<"$out" | tr '\n' ' ')"
+}

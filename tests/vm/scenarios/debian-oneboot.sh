@@ -1,0 +1,48 @@
+#!/bin/bash
+# debian-oneboot: the same Debian 12 system, set up with the one-boot
+# resume (kjump setup's default): the hibernation sets GRUB's one-shot
+# entry (grub-reboot), the next boot starts R straight from GRUB, with
+# no other kernel before it, and resumes; the boot after is a normal one.
+#
+# Evidence: boot 2's journal says the next boot resumes straight from
+# GRUB; boot 3's serial line shows GRUB's "kjump: starting R", R's init
+# once, and no initramfs starting R (no second kernel), then the resumed system's checks as in the
+# 'debian' scenario; the system then reboots, and boot 4 is a normal boot
+# (a new boot id, running) whose `kjump info` says the image was resumed.
+# Then the host's e2fsck -fn is clean.
+. "$(dirname "$0")/../lib.sh"
+. "$KJ_TOP/tests/vm/debian/lib.sh"
+. "$KJ_TOP/tests/vm/debian/hibernate.sh"
+vm_setup debian-oneboot
+debian_disk "$work/disk.raw"
+kj_packages
+
+kj_install ""
+echo 'systemctl reboot; sleep 120' >"$work/next"
+kj_hibernate "$work/next"
+
+kj_stage fresh fresh
+start=$(date +%s.%N)
+debian_boot resume "$work/disk.raw" "$work/fresh.raw" 1200
+[ $? -eq 124 ] && vm_fail "resume: the guest did not end within 1200 s"
+vm_count resume "^kjump: starting R to resume the hibernated system" >/dev/null ||
+	vm_fail "resume: GRUB did not take the one-shot entry"
+vm_count resume "^kjump: resuming from '.*': starting R" >/dev/null &&
+	vm_fail "resume: a kernel booted before R and started it: not one boot"
+n=$(vm_count resume "^kjump-init: up, ")
+[ "$n" = 1 ] || vm_fail "resume: R started $n times, not once"
+kj_resumed resume "$start"
+vm_count resume "^kjtest: journal: kjump-sleep: the next boot resumes straight from GRUB" >/dev/null ||
+	vm_fail "resume: the hibernation did not set the one-shot entry"
+
+debian_boot normal "$work/disk.raw" "$work/fresh.raw" 900
+[ $? -eq 124 ] && vm_fail "normal: the guest did not power off within 900 s"
+[ "$(debian_field normal 'fresh: state ')" = running ] ||
+	vm_fail "normal: the boot after is not a normal one: '$(debian_field normal 'fresh: state ')'"
+new=$(debian_field normal 'fresh: boot ' | cut -d, -f1)
+[ -n "$new" ] && [ "$new" != "$boot_id" ] || vm_fail "normal: boot id '$new'"
+vm_count normal "^kjtest: fresh: info: .*(consumed|resumed)" >/dev/null ||
+	vm_fail "normal: kjump info does not say the image was resumed: $(vm_log normal | grep '^kjtest: fresh: info' | head -3)"
+kj_fsck
+
+vm_pass "hibernate $hib_s s, resume $resume_s s (power-on to the workload running; GRUB straight into R), boot $boot_up s (power-on to multi-user.target)"
