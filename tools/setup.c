@@ -203,8 +203,21 @@ static int prepare_image(struct setup *s)
 	return err;
 }
 
+/* This program's own path: the scripts run it by it, whatever their PATH
+ * (mkinitramfs has no /usr/local in it). */
+static const char *self_path(char *buf, size_t size)
+{
+	ssize_t len = readlink("/proc/self/exe", buf, size - 1);
+
+	if (len <= 0)
+		return "/usr/sbin/kjump";
+	buf[len] = '\0';
+	return buf;
+}
+
 static int write_conf(struct setup *s, const char *region)
 {
+	char self[PATH_MAX];
 	char *c = s->conf;
 	size_t n = sizeof(s->conf);
 
@@ -214,24 +227,21 @@ static int write_conf(struct setup *s, const char *region)
 		 "# initramfs-tools hook and boot script, and " KJ_GRUB_SCRIPT ".\n"
 		 "# ONE_BOOT=no: every resume goes through the initramfs (two boots).\n"
 		 "IMAGE=%s\nDEVICE=%s\nEXTENTS=%s\nINITRD=%s\nKERNEL=%s\n"
-		 "REGION=crashkernel=%s\nONE_BOOT=%s\nCREATED=%s\n",
+		 "REGION=crashkernel=%s\nONE_BOOT=%s\nCREATED=%s\nKJUMP=%s\n",
 		 s->image, s->device, s->ext.n ? KJ_EXTENTS_FILE : "",
 		 KJ_DEFAULT_INITRD, s->kernel.image, region,
-		 s->one_boot ? "yes" : "no", s->created ? "yes" : "no");
+		 s->one_boot ? "yes" : "no", s->created ? "yes" : "no",
+		 self_path(self, sizeof(self)));
 	return write_file(KJ_CONF, 0644, c);
 }
 
 /* The boot arguments, the systemd pieces, the GRUB script. */
 static int write_pieces(const char *region)
 {
-	char text[PATH_MAX + 1024], self[PATH_MAX] = "/usr/sbin/kjump";
-	ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char text[PATH_MAX + 1024], buf[PATH_MAX];
+	const char *self = self_path(buf, sizeof(buf));
 	int err;
 
-	if (len > 0)
-		self[len] = '\0';
-	else
-		snprintf(self, sizeof(self), "/usr/sbin/kjump");
 	snprintf(text, sizeof(text),
 		 "# Written by 'kjump setup'; 'kjump setup --undo' removes it.\n"
 		 "# kjump's region, where B runs while it saves this system and R\n"
@@ -266,7 +276,7 @@ static int write_pieces(const char *region)
 
 /* update-initramfs for the kernel that jumps, update-grub, and systemd
  * told of its new drop-ins. Missing tools are skipped, saying so. */
-static int update_boot(const char *release)
+static int update_boot(const char *release, bool undo)
 {
 	const char *initramfs[] = { "update-initramfs", "-u", "-k", release, NULL };
 	const char *grub[] = { "update-grub", NULL };
@@ -286,7 +296,8 @@ static int update_boot(const char *release)
 	if (!err && have_command("update-grub"))
 		err = run_command(grub);
 	else if (!err)
-		note("no update-grub: add the arguments in %s to the kernel command line yourself",
+		note(undo ? "no update-grub: take crashkernel= and nokaslr off the kernel command line yourself"
+			  : "no update-grub: add the arguments in %s to the kernel command line yourself",
 		     KJ_GRUB_ARGS);
 	return err;
 }
@@ -310,7 +321,7 @@ static int do_setup(struct setup *s)
 	if (!err)
 		err = write_pieces(region);
 	if (!err && !s->no_update)
-		err = update_boot(s->kernel.release);
+		err = update_boot(s->kernel.release, false);
 	if (err)
 		return err;
 	note("set up; reboot once (into %s) to reserve the region, then 'kjump status' says whether hibernation works",
@@ -358,7 +369,7 @@ static int do_undo(const struct setup *s)
 		const char *rel = c.kernel[0] ? strrchr(c.kernel, '/') : NULL;
 
 		if (rel && !strncmp(rel, "/vmlinuz-", 9))
-			err = update_boot(rel + 9) ? -EIO : err;
+			err = update_boot(rel + 9, true) ? -EIO : err;
 	}
 	if (!err)
 		note("undone: this system hibernates as it did before kjump (reboot to free the region)");

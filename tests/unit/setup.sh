@@ -56,7 +56,8 @@ if [ $t_rc -ne 0 ]; then
 elif ! grep -qx 'IMAGE=/var/lib/kjump/image' "$conf" ||
 	! grep -qx "KERNEL=/boot/vmlinuz-$rel" "$conf" ||
 	! grep -qx 'EXTENTS=/etc/kjump/image.extents' "$conf" ||
-	! grep -qx 'ONE_BOOT=yes' "$conf" || ! grep -qx 'CREATED=yes' "$conf"; then
+	! grep -qx 'ONE_BOOT=yes' "$conf" || ! grep -qx 'CREATED=yes' "$conf" ||
+	! grep -qx 'KJUMP=/usr/sbin/kjump' "$conf"; then
 	t_fail "kjump.conf: $(cat "$conf" 2>&1)"
 elif [[ ! $region =~ ^[0-9]+M@0x[0-9a-f]+$ ]]; then
 	t_fail "no crashkernel=SIZE@START in kjump.conf: '$region'"
