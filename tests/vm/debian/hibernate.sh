@@ -51,6 +51,12 @@ kj_hibernate() {
 	[ $? -eq 124 ] && vm_fail "hibernate: the guest did not power off within 1200 s"
 	end=$(date +%s.%N)
 	boot_up=$debian_up
+	[ "$(debian_field hibernate 'state: ')" = running ] ||
+		vm_fail "hibernate: the system booted to '$(debian_field hibernate 'state: ')', not running"
+	debian_field hibernate 'boot: cmdline ' | grep -q '^BOOT_IMAGE=.* crashkernel=[0-9]*M@0x[0-9a-f]* nokaslr' ||
+		vm_fail "hibernate: GRUB did not boot the kernel with setup's arguments: $(debian_field hibernate 'boot: cmdline ')"
+	[ "$(debian_field hibernate 'logind: CanHibernate ')" = 's "yes"' ] ||
+		vm_fail "hibernate: logind's CanHibernate says $(debian_field hibernate 'logind: CanHibernate ')"
 	vm_count hibernate "^kjtest: status: hibernate: +will work" >/dev/null ||
 		vm_fail "hibernate: kjump status: $(debian_field hibernate 'status: hibernate: *')"
 	before=$(debian_field hibernate 'before: checksum=' | cut -d' ' -f1)
