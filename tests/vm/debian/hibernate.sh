@@ -27,10 +27,25 @@ kj_packages() {
 		vm_fail "cannot build the workload, see $work/load.log"
 }
 
-# kj_install SETUP_ARGS: the first boot: apt installs the package, then
-# 'kjump setup SETUP_ARGS'; the guest powers off.
+# kj_install: the first boot: apt installs the package, then 'kjump
+# setup'; the guest powers off. The installed disk is kept beside the
+# scenarios' work folders, keyed by the package and the base disk, so the
+# next Debian scenario of the same run starts from it (the install boot
+# costs minutes under emulation); installed_by says which did it.
 kj_install() {
-	echo "$1" >"$work/setup-args"
+	local shared=${KJ_VM_WORK:-$KJ_BUILD/vm}/debian-installed key base
+	base=$("$KJ_TOP/tests/vm/debian/build-disk" 2>/dev/null) ||
+		vm_fail "tests/vm/debian/build-disk failed the second time"
+	# what the package holds, not when it was packed
+	key=$({ dpkg-deb -I "$deb" md5sums; echo "$base"; } | sha256sum | cut -c1-16)
+	if [ -f "$shared/$key.raw" ]; then
+		cp --sparse=always "$shared/$key.raw" "$work/disk.raw" ||
+			vm_fail "cannot copy the installed disk"
+		installed_by=$(cat "$shared/$key.by")
+		setup_took=$(cat "$shared/$key.took")
+		return
+	fi
+	: >"$work/setup-args"
 	kj_stage install install "$deb" "$work/setup-args"
 	debian_boot install "$work/disk.raw" "$work/install.raw" 900
 	[ $? -eq 124 ] && vm_fail "install: the guest did not power off within 900 s"
@@ -39,6 +54,11 @@ kj_install() {
 	vm_count install "^kjtest: setup: exit 0 " >/dev/null ||
 		vm_fail "install: kjump setup failed: $(vm_log install | grep '^kjtest: setup: kjump: error' | head -2)"
 	setup_took=$(debian_field install 'setup: exit 0 after ')
+	installed_by=$vm_name
+	rm -rf "$shared"
+	mkdir -p "$shared"
+	cp --sparse=always "$work/disk.raw" "$shared/$key.raw" &&
+		echo "$vm_name" >"$shared/$key.by" && echo "$setup_took" >"$shared/$key.took"
 }
 
 # kj_hibernate: the boot after setup: the workload, then 'systemctl

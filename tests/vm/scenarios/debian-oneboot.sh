@@ -17,7 +17,7 @@ vm_setup debian-oneboot
 debian_disk "$work/disk.raw"
 kj_packages
 
-kj_install ""
+kj_install
 echo 'systemctl reboot; sleep 120' >"$work/next"
 kj_hibernate "$work/next"
 

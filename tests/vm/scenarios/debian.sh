@@ -5,9 +5,11 @@
 # The disk is the cached Debian guest (tests/vm/debian/build-disk: systemd,
 # udev, initramfs-tools, GRUB, the kjump kernel package), booted by
 # SeaBIOS and GRUB. Four boots, each a new qemu process:
-#   1. apt installs this build's package (make deb); `kjump setup
-#      --one-boot no` (so the resume goes through the initramfs); off.
-#   2. the boot with the region: kjump status says it will work; a
+#   1. apt installs this build's package (make deb); `kjump setup`; off
+#      (shared: debian-oneboot, run before, leaves its installed disk).
+#   2. the boot with the region: ONE_BOOT=no in /etc/kjump/kjump.conf,
+#      so the resume goes through the initramfs; kjump status says it
+#      will work; logind's CanHibernate says yes; a
 #      service holds 60 % of RAM and writes an SQLite row every 100 ms; a
 #      system-sleep hook logs; `systemctl hibernate`: B saves, powers off.
 #   3. GRUB boots normally; the initramfs (local-premount) checks the
@@ -24,8 +26,9 @@ vm_setup debian
 debian_disk "$work/disk.raw"
 kj_packages
 
-kj_install "--one-boot no"
-kj_hibernate
+kj_install
+echo "sed -i 's/^ONE_BOOT=yes\$/ONE_BOOT=no/' /etc/kjump/kjump.conf" >"$work/pre"
+kj_hibernate "$work/pre"
 
 kj_stage fresh fresh
 start=$(date +%s.%N)
@@ -39,4 +42,4 @@ kj_resumed resume "$start"
 vm_count resume "^kjtest: stage: exit 0$" >/dev/null || vm_fail "resume: the stage did not end"
 kj_fsck
 
-vm_pass "hibernate $hib_s s (systemctl hibernate to power-off), resume $resume_s s (power-on to the workload running; through the initramfs, two kernels), boot $boot_up s (power-on to multi-user.target); rows across a ${gap} s gap; setup ${setup_took}"
+vm_pass "hibernate $hib_s s (systemctl hibernate to power-off), resume $resume_s s (power-on to the workload running; through the initramfs, two kernels), boot $boot_up s (power-on to multi-user.target); rows across a ${gap} s gap; setup ${setup_took} (installed by $installed_by)"
