@@ -141,8 +141,8 @@ static bool check_hooks(struct ready *r)
 
 	snprintf(initrd, sizeof(initrd), "/boot/initrd.img-%s", r->release);
 	ok = line(r, newer_than_conf(initrd), "initramfs:", "%s %s", initrd,
-		  newer_than_conf(initrd) ? "was made after the setup: it resumes"
-					  : "is older than the setup: it cannot resume");
+		  newer_than_conf(initrd) ? "holds the setup of " KJ_CONF
+					  : "is older than " KJ_CONF ": it holds an older setup, or none");
 	if (!ok)
 		todo(r, "run 'update-initramfs -u'");
 	ok = line(r, !access(KJ_HIBERNATE_DROPIN, R_OK), "systemd:",

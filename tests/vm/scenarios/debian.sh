@@ -27,7 +27,11 @@ debian_disk "$work/disk.raw"
 kj_packages
 
 kj_install
-echo "sed -i 's/^ONE_BOOT=yes\$/ONE_BOOT=no/' /etc/kjump/kjump.conf" >"$work/pre"
+# as a user would: edit the conf, then rebuild the initramfs that copies it
+cat >"$work/pre" <<'PRE'
+sed -i 's/^ONE_BOOT=yes$/ONE_BOOT=no/' /etc/kjump/kjump.conf
+update-initramfs -u 2>&1 | sed 's/^/pre: /'
+PRE
 kj_hibernate "$work/pre"
 
 kj_stage fresh fresh
