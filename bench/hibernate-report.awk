@@ -8,9 +8,10 @@
 # walk; reading /proc/vmcore with the filter, compressing and checksumming
 # (busy time summed over the compression threads), writing (busy time of
 # the writer thread); the whole save; power-off; firmware and R's boot
-# (the boot loader starts R straight); R's checks of everything; R's
-# writing (with its check of the shape); R's jump back until the
-# workload's first line.
+# (the boot loader starts R straight); R's checks before its first write
+# (state, kernel, disks, memory); R's one pass over the image, writing
+# each block as it verifies it; R's jump back until the workload's first
+# line.
 # swsusp's, from its own log: seconds writing, kbytes after compression,
 # seconds reading. Both end with the seconds from the workload's first
 # line after resume to its checksum over all its memory.
@@ -147,7 +148,7 @@ END {
 		print ""
 		print "### kjump's resume, phase by phase (medians, seconds)"
 		phase_table("kjump",
-			"| workload | firmware + R boots | R checks all | R writes | jump back to the workload's line |",
+			"| workload | firmware + R boots | R checks (before writing) | R verifies + writes | jump back to the workload's line |",
 			"|---|---|---|---|---|", 9, 12)
 	}
 	if (nph["swsusp"]) {

@@ -74,19 +74,6 @@ static int check_machine(const struct resume *s, const struct kj_pmems *pm)
 	return err;
 }
 
-static int check_shape(const struct resume *s, struct kj_pmems *pm)
-{
-	struct kj_image_error e;
-	int err = kj_restore_check(s->img, pm, &e);
-
-	if (err)
-		say_error(s->o->report, "refusing to restore '%s' (nothing written): %s",
-			  s->o->image, err == -ERANGE
-			  ? "a page lies outside this machine's memory"
-			  : kj_image_fault_str(e.fault));
-	return err;
-}
-
 /* Everything before the first write. */
 static int checks(struct resume *s, struct kj_pmems **pm)
 {
@@ -108,8 +95,6 @@ static int checks(struct resume *s, struct kj_pmems **pm)
 		say_error(r, "no persistent memory to restore into: %s", strerror(-err));
 	if (!err)
 		err = check_machine(s, *pm);
-	if (!err)
-		err = check_shape(s, *pm);
 	if (!err)
 		say_info(r, "restore: checked '%s' in %.2f s", s->o->image,
 			 kj_clock_since(&t0));
@@ -139,7 +124,9 @@ static int write_back(const struct resume *s, struct kj_pmems *pm)
 	err = kj_restore_write(s->img, pm, threads, &e, &pages);
 	if (err) {
 		say_error(r, "restoring '%s' failed while writing: %s", s->o->image,
-			  err == -EBADMSG ? kj_image_fault_str(e.fault) : strerror(-err));
+			  err == -EBADMSG ? kj_image_fault_str(e.fault)
+			  : err == -ERANGE ? "a page lies outside this machine's memory"
+			  : strerror(-err));
 		return err;
 	}
 	say_info(r, "restored %llu pages in %.2f s, every block verified",

@@ -158,16 +158,9 @@ int kj_extents_map(const struct kj_extents *x, uint64_t off, uint64_t *dev,
  * A walk has its threads and two more slots. */
 size_t kj_walk_slot_bytes(void);
 
-enum kj_walk_mode {
-	KJ_WALK_VERIFY,		/* everything kj_image_verify checks */
-	KJ_WALK_RUNS,		/* heads and run tables only: the image's shape
-				 * and where its pages go; fn sees no data */
-	/* There is no mode that decodes data without its checksum: nothing
-	 * unverified reaches memory. */
-};
-
+/* A walk checks every block's checksum before fn sees it: there is no walk
+ * that decodes data without it, so nothing unverified reaches memory. */
 struct kj_walk_opts {
-	enum kj_walk_mode mode;
 	kj_block_fn fn;			/* may be NULL */
 	void *ctx;
 	/* fn runs in the worker threads, several at once, in any order; after
@@ -178,8 +171,8 @@ struct kj_walk_opts {
 };
 
 /* Walks the blocks, reading in order in the calling thread and checking
- * and decoding in worker threads; the trailer and counts are checked in
- * every mode. Returns as kj_image_verify, which is mode VERIFY in order. */
+ * and decoding in worker threads; the trailer and counts are checked too.
+ * Returns as kj_image_verify, which is this walk in order. */
 int kj_image_walk(struct kj_image *img, const struct kj_walk_opts *o,
 		  struct kj_image_error *err);
 

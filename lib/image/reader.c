@@ -169,7 +169,7 @@ int kj_walk_check_trailer(struct kj_image *img, struct kj_walk_state *w,
 int kj_image_verify(struct kj_image *img, kj_block_fn fn, void *ctx,
 		    struct kj_image_error *err)
 {
-	struct kj_walk_opts o = { .mode = KJ_WALK_VERIFY, .fn = fn, .ctx = ctx };
+	struct kj_walk_opts o = { .fn = fn, .ctx = ctx };
 
 	return kj_image_walk(img, &o, err);
 }

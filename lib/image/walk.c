@@ -84,7 +84,7 @@ static int slot_fault(struct wslot *sl, enum kj_image_fault f)
 	return -EBADMSG;
 }
 
-/* Reads block sl->seq's head, then as much of it as the mode needs. */
+/* Reads block sl->seq: its head, then the rest. */
 static int read_block(struct walker *wk, struct wslot *sl)
 {
 	const struct kj_image_header *h = &wk->img->h;
@@ -101,8 +101,7 @@ static int read_block(struct walker *wk, struct wslot *sl)
 		return slot_fault(sl, KJ_IMG_BAD_BLOCK_SEQ);
 	if (sl->offset + sl->bh.block_len > h->trailer_offset)
 		return slot_fault(sl, KJ_IMG_BAD_BLOCK_LEN);
-	want = wk->o->mode == KJ_WALK_RUNS
-		? kj_align_up(kj_block_meta_len(&sl->bh), KJ_IMAGE_ALIGN) : sl->bh.block_len;
+	want = sl->bh.block_len;
 	if (want > KJ_IMAGE_ALIGN) {
 		if (reserve(&sl->buf, &sl->cap, want, KJ_IMAGE_ALIGN))
 			return sl->err = -ENOMEM;
@@ -168,13 +167,14 @@ static void work(struct walker *wk, struct wslot *sl)
 	enum kj_image_fault f = KJ_IMG_OK;
 
 	sl->bdata = NULL;
-	if (o->mode == KJ_WALK_VERIFY)
-		f = kj_block_check(sl->buf, &sl->bh);
+	/* there is no walk that decodes data without its checksum:
+	 * nothing unverified reaches memory */
+	f = kj_block_check(sl->buf, &sl->bh);
 	if (f || sl->fault) {
 		slot_fault(sl, f ? f : sl->fault);
 		return;
 	}
-	if (o->mode == KJ_WALK_VERIFY && decode(wk, sl))
+	if (decode(wk, sl))
 		return;
 	if (o->fn && o->any_order && !stopped(wk)) {
 		struct kj_block b = as_block(sl);

@@ -131,16 +131,6 @@ int kj_pmems_read(const struct kj_pmems *p, uint64_t addr, void *buf,
 	return d ? kj_pread_all(d->fd, buf, len, addr - d->range.start) : -ENXIO;
 }
 
-/* Pass 1: every run must land in persistent memory. */
-static int check_block(void *ctx, const struct kj_block *b)
-{
-	for (uint32_t i = 0; i < b->nruns; i++)
-		if (!pmem_at(ctx, b->runs[i].pfn * KJ_PAGE_SIZE,
-			     (uint64_t)b->runs[i].count * KJ_PAGE_SIZE))
-			return -ERANGE;
-	return 0;
-}
-
 /* Writes len bytes at off on d: directly, where the device takes it. */
 static int put(const struct kj_pmem *d, const void *buf, size_t len, uint64_t off)
 {
@@ -181,7 +171,8 @@ struct restore_job {
 	struct kj_written written;	/* empty unless free pages are filled */
 };
 
-/* Pass 2: each block written in place; blocks come from several threads. */
+/* Each block written in place, as the walk verified it; blocks come from
+ * several threads. A run outside the devices is refused, never written. */
 static int write_block(void *ctx, const struct kj_block *b)
 {
 	struct restore_job *j = ctx;
@@ -195,7 +186,7 @@ static int write_block(void *ctx, const struct kj_block *b)
 		const struct kj_pmem *d = pmem_at(p, off, len);
 		int err;
 
-		if (!d)		/* pass 1 rules this out; never write blind */
+		if (!d)
 			return -ERANGE;
 		off -= d->range.start;
 		if (r->kind == KJ_RUN_DATA) {	/* contiguous here and there */
@@ -210,14 +201,6 @@ static int write_block(void *ctx, const struct kj_block *b)
 		kj_written_mark(&j->written, r->pfn, r->count);
 	}
 	return 0;
-}
-
-int kj_restore_check(struct kj_image *img, struct kj_pmems *p,
-		     struct kj_image_error *err)
-{
-	struct kj_walk_opts o = { .mode = KJ_WALK_RUNS, .fn = check_block, .ctx = p };
-
-	return kj_image_walk(img, &o, err);
 }
 
 /* The free pages' filling: what with, how many so far. */
@@ -287,7 +270,7 @@ int kj_restore_write(struct kj_image *img, struct kj_pmems *p, unsigned threads,
 	struct restore_job j = { .p = p };
 	/* every checksum, in the pass that writes: what C checked before
 	 * may have changed on the disk since, or be another disk */
-	struct kj_walk_opts o = { .mode = KJ_WALK_VERIFY, .fn = write_block, .ctx = &j,
+	struct kj_walk_opts o = { .fn = write_block, .ctx = &j,
 				  .any_order = true, .aligned = true, .threads = threads };
 	int r = track_writes(&img->h, &j);
 

@@ -28,14 +28,10 @@ size_t kj_pmems_ranges(const struct kj_pmems *p, struct kj_range *out, size_t ma
  */
 int kj_restore_check_machine(const struct kj_pmems *p,
 			     const struct kj_image_header *h, struct kj_range *bad);
-/* Checks the image's shape again (heads, run tables, trailer; not the
- * data, which the caller verified before) and that every page lands in a
- * device (-ERANGE if not), writing nothing. */
-int kj_restore_check(struct kj_image *img, struct kj_pmems *p,
-		     struct kj_image_error *err);
 /* Writes every page back, zero pages as zeros, from threads workers (0:
- * one per CPU),
- * checking every block's checksum in the same pass; then, if the header's
+ * one per CPU), in one pass over the image: each block's checksum is
+ * checked before any of its pages is written, and a page outside the
+ * devices stops the pass (-ERANGE); then, if the header's
  * free_fill asks, fills the pages of its RAM no run named (those free in
  * A) with zeros or the poison byte, as A's allocator expects free pages to
  * be; then syncs. On a bad block it stops with -EBADMSG, filling nothing:
