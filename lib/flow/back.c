@@ -1,20 +1,48 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* In B: the jump back to the caller, with its control page read from the
- * core (see lib/kexec/jump.c for why it is loaded once). */
+/*
+ * In B: the jump back to the caller (see lib/kexec/jump.c). B's map names
+ * the caller's RAM as ACPI data where boot_params had room for it; the
+ * kernel then maps the control page already, and the jump back swaps
+ * nothing, so the caller's newest control page stays where it is and
+ * B's core shows it after every return. Otherwise the page goes in a
+ * segment, read from the core, and the load must be kept (flow/jump.c).
+ */
 #include <errno.h>
 #include <stdlib.h>
 
 #include "flow/flow.h"
+#include "machine/machine.h"
+
+/* The name /proc/iomem gives ranges of e820 type 3. */
+#define ACPI_DATA "ACPI Tables"
+
+static bool control_page_mapped(uint64_t page)
+{
+	struct kj_iomem *iomem;
+	bool mapped;
+
+	if (kj_iomem_read("/proc/iomem", &iomem, NULL))
+		return false;
+	mapped = kj_iomem_covers(iomem, ACPI_DATA, page, KJ_PAGE_SIZE);
+	kj_iomem_free(iomem);
+	return mapped;
+}
 
 int kj_jump_back_load(const struct kj_vmcore *vc, uint64_t entry)
 {
-	uint8_t *page = malloc(KJ_PAGE_SIZE);
+	uint64_t at = entry & ~(uint64_t)(KJ_PAGE_SIZE - 1);
+	uint8_t *page;
 	int err;
 
+	if (control_page_mapped(at)) {
+		kj_debug("jump back: 0x%llx is mapped as ACPI data: no segment",
+			 (unsigned long long)at);
+		return kj_jump_back_load_mapped(entry);
+	}
+	page = malloc(KJ_PAGE_SIZE);
 	if (!page)
 		return -ENOMEM;
-	err = kj_vmcore_read(vc, entry & ~(uint64_t)(KJ_PAGE_SIZE - 1), page,
-			     KJ_PAGE_SIZE);
+	err = kj_vmcore_read(vc, at, page, KJ_PAGE_SIZE);
 	if (!err)
 		err = kj_jump_back_load_page(entry, page);
 	free(page);

@@ -1,18 +1,32 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Jumping back from B to its caller. The caller's re-entry point lies in
- * its control page, which B's identity map does not cover. A segment over
- * that page makes the kernel map it; the segment carries the page's
- * current content, read from the core, so the swap puts back what is
- * there.
+ * Jumping back from B (or R) to its caller. The caller's re-entry point
+ * lies in its control page, which the kexec identity map must cover: the
+ * caller's code there runs on it until it loads its own page table.
  *
- * Load it once. The kernel swaps a segment with its destination on the
- * way out and again on the way back in, so once B is resumed the image's
- * source page holds the caller's newest control page (saved stack pointer,
- * page table) and the destination holds the old one. Jumping with the same
- * image swaps the newest back in. A fresh load would read the old one from
- * the core and resume the caller on a dead stack. (B reads the page from
- * its core, lib/flow/back.c; R from the memory it restored.)
+ * The kernel maps its own RAM, every segment, and the ACPI-data and NVS
+ * ranges of its firmware map. B is told its caller's RAM as ACPI data
+ * (lib/loader/plan.c), so its jump back needs no segment there. It needs
+ * one somewhere (none at all would unload), and not an empty one (6.12
+ * takes an empty segment at 0 as one reaching the top of memory, and finds
+ * no control page outside it: ENOMEM). So one page over physical page 0,
+ * which no kernel uses once booted (it is reserved for the firmware). The
+ * swap parks a zero page there while the caller runs; the caller's own
+ * load swaps its low memory (which includes page 0) in and out around
+ * that, and the way back in swaps page 0 back: each kernel finds page 0
+ * as it left it.
+ *
+ * Otherwise (R, told the caller's RAM as persistent memory to write into;
+ * a B whose map could not hold those entries) a segment over the control
+ * page makes the kernel map it; it carries the page's current content, so
+ * the swap puts back what is there. Load that one once: the kernel swaps a
+ * segment with its destination on the way out and again on the way back
+ * in, so once B is resumed the image's source page holds the caller's
+ * newest control page (saved stack pointer, page table) and the
+ * destination the old one. Jumping with the same image swaps the newest
+ * back in; a fresh load would read the old one and resume the caller on a
+ * dead stack. And B's core then shows the old one too, which is why a B
+ * that saves its caller more than once needs the first way.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -52,4 +66,14 @@ int kj_jump_back_load_page(uint64_t entry, const void *page)
 	};
 
 	return kj_kexec_load_jump(entry, &seg, 1);
+}
+
+int kj_jump_back_load_mapped(uint64_t entry)
+{
+	static const uint8_t zero[KJ_PAGE_SIZE];
+	struct kj_segment page0 = {
+		.buf = zero, .bufsz = sizeof(zero), .mem = 0, .memsz = sizeof(zero),
+	};
+
+	return kj_kexec_load_jump(entry, &page0, 1);
 }

@@ -3,7 +3,8 @@
  * The e820 map a loaded kernel is told: RAM only where it may live (the
  * region and the low memory it may use), every non-RAM entry of the
  * firmware's map kept as it is so ACPI still works, the caller's other RAM
- * left out, and carve-outs (the ELF core headers) as reserved.
+ * typed as R or B needs it (kj_e820_caller), and carve-outs (the ELF core
+ * headers) as reserved.
  */
 #include <errno.h>
 #include <string.h>
@@ -85,7 +86,7 @@ static int cmp_entry(const void *a, const void *b)
 int kj_e820_build(const struct kj_e820_entry *fw, size_t nfw,
 		  const struct kj_range *ram, size_t nram,
 		  const struct kj_range *carve, size_t ncarve,
-		  const struct kj_range *pram, size_t npram,
+		  const struct kj_e820_caller *caller,
 		  struct kj_e820_entry *map, size_t *n)
 {
 	int err = 0;
@@ -97,8 +98,9 @@ int kj_e820_build(const struct kj_e820_entry *fw, size_t nfw,
 				  fw[i].type);
 	for (size_t i = 0; i < nram && !err; i++)
 		err = add_ram(map, n, &ram[i], carve, ncarve);
-	for (size_t i = 0; i < npram && !err; i++)
-		err = add(map, n, pram[i].start, pram[i].end, KJ_E820_PRAM);
+	for (size_t i = 0; caller && i < caller->n && !err; i++)
+		err = add(map, n, caller->ram[i].start, caller->ram[i].end,
+			  caller->type);
 	if (err)
 		return err;
 	qsort(map, *n, sizeof(*map), cmp_entry);

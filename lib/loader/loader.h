@@ -14,13 +14,22 @@
 /* What B needs to run beyond its segments, on top of 3x its initrd. */
 #define KJ_RUNTIME_MARGIN (32ull << 20)
 
+/* The caller's RAM as the loaded kernel is told it: R as legacy persistent
+ * memory (type 12), to write into; B as ACPI data (type 3), which it never
+ * allocates from but maps for its kexec loads (see lib/flow/back.c). */
+struct kj_e820_caller {
+	const struct kj_range *ram;
+	size_t n;
+	uint32_t type;
+};
+
 /* The map for a loaded kernel: fw's non-RAM entries, ram as RAM with the
- * carve-outs reserved, pram as legacy persistent memory (type 12). Sorted;
- * -EINVAL if entries overlap. */
+ * carve-outs reserved, the caller's RAM as caller->type. Sorted; -EINVAL
+ * if entries overlap, -E2BIG if they do not fit in boot_params. */
 int kj_e820_build(const struct kj_e820_entry *fw, size_t nfw,
 		  const struct kj_range *ram, size_t nram,
 		  const struct kj_range *carve, size_t ncarve,
-		  const struct kj_range *pram, size_t npram,
+		  const struct kj_e820_caller *caller,
 		  struct kj_e820_entry *map, size_t *n);
 
 /* The page-aligned RAM below 1 MiB in the firmware's map. */

@@ -39,16 +39,23 @@ struct layout {
 
 /* B's command line, with fixed-width fields so its length is known before
  * the addresses are: the user's part, then what kjump needs. */
-static int build_cmdline(struct kj_load_plan *plan, const char *append,
-			 uint64_t elfcorehdr, bool restore, size_t *slot)
+/* B's map names the caller's RAM (build_e820), which may lie above 4 GiB:
+ * the kernel would then bounce DMA through a swiotlb buffer, 64 MiB of B's
+ * region, for RAM B never uses. Only where B's own RAM is all below. */
+#define NO_SWIOTLB "swiotlb=noforce "
+
+static int build_cmdline(struct kj_load_plan *plan, const struct kj_load_input *in,
+			 uint64_t elfcorehdr, size_t *slot)
 {
-	char core[48] = "";
+	const char *append = in->append;
+	char core[64] = "";
 	char *text;
 	int len;
 
-	if (!restore)
-		snprintf(core, sizeof(core), "elfcorehdr=0x%016llx ",
-			 (unsigned long long)elfcorehdr);
+	if (!in->restore)
+		snprintf(core, sizeof(core), "elfcorehdr=0x%016llx %s",
+			 (unsigned long long)elfcorehdr,
+			 in->sys->region.end < (1ull << 32) ? NO_SWIOTLB : "");
 	len = asprintf(&text, "%s%snokaslr %s%s%0*d",
 		       append ? append : "", append && *append ? " " : "",
 		       core, SLOT_KEY, SLOT_DIGITS, 0);
@@ -115,23 +122,32 @@ static void put_purgatory(uint8_t *buf, const struct layout *l,
 	put_le64(buf + KJ_PURG_OFF_SLOT_LEN, SLOT_DIGITS);
 }
 
-/* B's RAM: its part of the region and the low ranges; the ELF headers
- * carved out. */
+/* The loaded kernel's RAM: its part of the region and the low ranges; the
+ * ELF headers carved out. The caller's RAM: R's to write into; B's as
+ * ACPI data, so that B's kexec loads map it and B's jump back needs no
+ * segment over the caller's control page (lib/flow/back.c), unless the
+ * entries would not fit in boot_params: then B's map leaves it out, as
+ * it used to, and B's jump back carries that page. */
 static int build_e820(struct kj_load_plan *plan, const struct kj_system *sys,
 		      const struct kj_range *mine,
 		      const struct kj_range *low, size_t nlow,
-		      const struct kj_range *pram, size_t npram,
+		      const struct kj_e820_caller *caller,
 		      const struct layout *l)
 {
 	struct kj_range ram[LOW_MAX + 1];
 	struct kj_range carve = { l->elfcore, l->elfcore + l->elfcore_mem - 1 };
+	int err;
 
 	memcpy(ram, low, nlow * sizeof(*low));
 	ram[nlow] = *mine;
 	kj_ranges_sort(ram, nlow + 1);
-	return kj_e820_build(sys->fw, sys->nfw, ram, nlow + 1, &carve,
-			     l->elfcore_mem ? 1 : 0, pram, npram,
-			     plan->e820, &plan->ne820);
+	err = kj_e820_build(sys->fw, sys->nfw, ram, nlow + 1, &carve,
+			    l->elfcore_mem ? 1 : 0, caller, plan->e820, &plan->ne820);
+	if (err == -E2BIG && caller->type == KJ_E820_ACPI)
+		err = kj_e820_build(sys->fw, sys->nfw, ram, nlow + 1, &carve,
+				    l->elfcore_mem ? 1 : 0, NULL, plan->e820,
+				    &plan->ne820);
+	return err;
 }
 
 static int build_setup(struct kj_load_plan *plan, const struct kj_load_input *in,
@@ -288,7 +304,7 @@ static int plan_pieces(struct kj_load_plan *plan, const struct kj_load_input *in
 	if (!err && !in->restore)
 		err = build_elfcore(plan, sys, loads, &elfcore_len);
 	if (!err)
-		err = build_cmdline(plan, in->append, 0, in->restore, &slot);
+		err = build_cmdline(plan, in, 0, &slot);
 	if (!err)
 		err = plan_layout(plan, in, excluded, nlow, loads, elfcore_len, &l, &slot);
 	free(loads);
@@ -342,11 +358,11 @@ static int plan_layout(struct kj_load_plan *plan, const struct kj_load_input *in
 	lay_out(plan, &mine, in->initrd_size, cmdline_len, elfcore_len, &l);
 	err = check_fit(plan, &mine, &l, in->initrd_size);
 	if (!err)
-		err = build_cmdline(plan, in->append, l.elfcore, in->restore, slot);
+		err = build_cmdline(plan, in, l.elfcore, slot);
 	if (!err)
-		err = build_e820(plan, sys, &mine, excluded, nlow,
-				 in->restore ? loads : NULL,
-				 in->restore ? plan->nloads : 0, &l);
+		err = build_e820(plan, sys, &mine, excluded, nlow, &(struct kj_e820_caller){
+					 loads, plan->nloads,
+					 in->restore ? KJ_E820_PRAM : KJ_E820_ACPI }, &l);
 	if (!err)
 		err = build_setup(plan, in, &l, *slot);
 	*lp = l;

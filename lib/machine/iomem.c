@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common/internal.h"
+#include "machine/machine.h"
 
 #define IOMEM_MAX_DEPTH 16
 
@@ -228,9 +229,9 @@ int kj_iomem_crash_region(const struct kj_iomem *iomem, struct kj_range *out)
 	return kj_iomem_find(iomem, "Crash kernel", out);
 }
 
-/* Top-level RAM entries come in address order; adjacent ones join up. */
-bool kj_iomem_is_ram(const struct kj_iomem *iomem, uint64_t start,
-		     uint64_t size)
+/* Top-level entries come in address order; adjacent ones join up. */
+bool kj_iomem_covers(const struct kj_iomem *iomem, const char *name,
+		     uint64_t start, uint64_t size)
 {
 	uint64_t next = start, last;
 
@@ -239,7 +240,7 @@ bool kj_iomem_is_ram(const struct kj_iomem *iomem, uint64_t start,
 	for (size_t i = 0; i < iomem->nr; i++) {
 		const struct kj_iomem_entry *e = &iomem->entries[i];
 
-		if (e->depth || strcmp(e->name, "System RAM"))
+		if (e->depth || strcmp(e->name, name))
 			continue;
 		if (e->range.start > next || e->range.end < next)
 			continue;
@@ -248,4 +249,10 @@ bool kj_iomem_is_ram(const struct kj_iomem *iomem, uint64_t start,
 		next = e->range.end + 1;
 	}
 	return false;
+}
+
+bool kj_iomem_is_ram(const struct kj_iomem *iomem, uint64_t start,
+		     uint64_t size)
+{
+	return kj_iomem_covers(iomem, "System RAM", start, size);
 }

@@ -13,6 +13,10 @@
  * into a loaded kernel's. */
 #define KJ_BP_ACPI_RSDP_ADDR 0x070
 
+/* True if all of [start, start + size) is in top-level entries named name. */
+bool kj_iomem_covers(const struct kj_iomem *iomem, const char *name,
+		     uint64_t start, uint64_t size);
+
 /* The firmware's map: /sys/firmware/memmap, else /proc/iomem's top level. */
 int kj_fw_memmap_read(const struct kj_iomem *iomem,
 		      struct kj_e820_entry **out, size_t *n);

@@ -67,7 +67,7 @@ TEST(e820_carve_and_overlap)
 	struct kj_e820_entry map[KJ_E820_MAX];
 	size_t n;
 
-	CHECK_INT(kj_e820_build(fw, 1, ram, 2, &carve, 1, NULL, 0, map, &n), 0);
+	CHECK_INT(kj_e820_build(fw, 1, ram, 2, &carve, 1, NULL, map, &n), 0);
 	CHECK_INT(n, 5);
 	CHECK_U64(map[2].range.end, 0x17fffff);
 	CHECK_INT(map[3].type, KJ_E820_RESERVED);
@@ -76,7 +76,7 @@ TEST(e820_carve_and_overlap)
 	CHECK_INT(map[4].type, KJ_E820_RAM);
 	fw[0].range.start = 0x1fff000;		/* non-RAM inside B's RAM */
 	fw[0].range.end = 0x2000fff;
-	CHECK_INT(kj_e820_build(fw, 1, ram, 2, &carve, 1, NULL, 0, map, &n), -EINVAL);
+	CHECK_INT(kj_e820_build(fw, 1, ram, 2, &carve, 1, NULL, map, &n), -EINVAL);
 }
 
 TEST(e820_low_ranges)

@@ -127,7 +127,7 @@ TEST(plan_command_line)
 	setup(&f, 0x37000000, 128u << 20);
 	CHECK_INT(plan(&f), 0);
 	snprintf(want, sizeof(want),
-		 "console=ttyS0 nokaslr elfcorehdr=0x%016llx kexec_jump_back_entry=0x0000000000000000",
+		 "console=ttyS0 nokaslr elfcorehdr=0x%016llx swiotlb=noforce kexec_jump_back_entry=0x0000000000000000",
 		 (unsigned long long)f.plan.elfcorehdr);
 	CHECK_STR(f.plan.cmdline_text, want);
 	teardown(&f);
@@ -178,7 +178,7 @@ TEST(plan_boot_params)
 TEST(plan_e820_for_b)
 {
 	struct fixture f;
-	uint64_t ram = 0;
+	uint64_t ram = 0, caller = 0;
 	int reserved_elfcore = 0;
 
 	setup(&f, 0x37000000, 128u << 20);
@@ -193,12 +193,49 @@ TEST(plan_e820_for_b)
 		}
 		if (e->type == KJ_E820_RESERVED && e->range.start == f.plan.elfcorehdr)
 			reserved_elfcore = 1;
+		/* A's RAM as ACPI data: B maps it for its jump back */
+		if (e->type == KJ_E820_ACPI)
+			caller += kj_range_size(&e->range);
 		if (i)
 			CHECK(e->range.start > f.plan.e820[i - 1].range.end);
 	}
 	CHECK(reserved_elfcore);
 	CHECK_U64(ram, 0x9f000 + (128u << 20) - 4096);
-	CHECK_INT(f.plan.ne820, 9 - 1);	/* qemu_fw has 4 non-RAM entries */
+	CHECK_U64(caller, 0xc00 + (0x37000000 - 0x100000) + (0x3ffe0000 - 0x3f000000));
+	/* qemu_fw's 5 non-RAM entries, B's 2 RAM and the core headers, A's 3 */
+	CHECK_INT(f.plan.ne820, 11);
+	teardown(&f);
+}
+
+/* A map as fragmented as firmware's can be: 70 RAM ranges between
+ * reserved ones, then B's region. A's RAM as ACPI data would not fit in boot_params; B's
+ * map then leaves it out, as it used to (its jump back carries a page). */
+TEST(plan_e820_for_b_fragmented)
+{
+	static struct kj_e820_entry fw[142];
+	static struct kj_range ram[71];
+	struct fixture f;
+
+	fw[0] = (struct kj_e820_entry){ { 0x0, 0x9fbff }, KJ_E820_RAM };
+	for (size_t i = 0; i < 70; i++) {
+		uint64_t at = 0x100000 + i * 0x1000000;
+
+		fw[1 + 2 * i] = (struct kj_e820_entry){ { at, at + 0xfeffff }, KJ_E820_RAM };
+		fw[2 + 2 * i] = (struct kj_e820_entry){ { at + 0xff0000, at + 0xffffff },
+							KJ_E820_RESERVED };
+		ram[i] = fw[1 + 2 * i].range;
+	}
+	fw[141] = (struct kj_e820_entry){ { 0x50000000, 0x5fffffff }, KJ_E820_RAM };
+	ram[70] = fw[141].range;
+	setup(&f, 0x50000000, 128u << 20);
+	f.sys.fw = fw;
+	f.sys.nfw = KJ_ARRAY_SIZE(fw);
+	f.sys.ram = ram;
+	f.sys.nram = KJ_ARRAY_SIZE(ram);
+	CHECK_INT(plan(&f), 0);
+	for (size_t i = 0; i < f.plan.ne820; i++)
+		CHECK(f.plan.e820[i].type != KJ_E820_ACPI);
+	CHECK(f.plan.ne820 <= KJ_E820_MAX);
 	teardown(&f);
 }
 
