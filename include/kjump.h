@@ -552,6 +552,11 @@ struct kj_load_state {
 	uint64_t entry;
 	uint64_t kernel_entry;
 	unsigned int jumps;	/* how often B was entered */
+	/* A resident B ('kjump resident'): the checksum of the words that
+	 * name its target on its command line, and the stamp it looks for
+	 * with each task; 0 and "" for any other load. */
+	uint64_t resident;
+	char stamp[33];
 };
 
 int kj_load_state_read(struct kj_load_state *st);
@@ -583,6 +588,11 @@ struct kj_hibernate_opts {
 int kj_hibernate(const struct kj_hibernate_opts *o);
 /* The same, and B jumps back: the system goes on. */
 int kj_snapshot(const struct kj_hibernate_opts *o);
+/* Loads B for o->image (as the two above; compress and drop_caches are
+ * theirs) and starts it; B boots once and comes back, and waits. Later
+ * snapshots and hibernations into that image jump straight into it and
+ * do not boot B; 'kjump unload' ends it. */
+int kj_resident(const struct kj_hibernate_opts *o);
 
 struct kj_save_core_opts {
 	const char *core;	/* NULL: KJ_VMCORE_PATH */

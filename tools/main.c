@@ -16,6 +16,7 @@ static const struct command {
 } commands[] = {
 	{ "snapshot", cmd_snapshot, "save this system's memory into an image, and go on" },
 	{ "hibernate", cmd_hibernate, "save this system's memory into an image, and power off" },
+	{ "resident", cmd_resident, "start B now and keep it waiting: faster snapshots and hibernations" },
 	{ "resume", cmd_resume, "resume a hibernated system from its image" },
 	{ "restore", cmd_restore, "in R: write an image back and jump into it" },
 	{ "boot", cmd_boot, "in kjump's initramfs: do the task on the command line" },

@@ -1,18 +1,42 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* kjump snapshot and kjump hibernate: options for kj_snapshot() and
- * kj_hibernate(), which do the work (lib/flow/hibernate.c). */
+/* kjump snapshot, kjump hibernate and kjump resident: options for
+ * kj_snapshot(), kj_hibernate() and kj_resident(), which do the work
+ * (lib/flow/hibernate.c, lib/flow/resident.c). */
 #include <getopt.h>
 #include <stdio.h>
 
 #include "tool.h"
 
 struct job {
-	bool hibernate;
+	bool hibernate, resident;
 	struct kj_hibernate_opts o;
 };
 
-static void job_usage(FILE *f, bool hibernate)
+static void resident_usage(FILE *f)
 {
+	fprintf(f,
+		"usage: kjump resident --image DEST [--size SIZE] [--kernel K] [--initrd I]\n\n"
+		"Loads B for DEST and starts it now: B boots once, comes back at once\n"
+		"and waits. Later 'kjump snapshot' and 'kjump hibernate' into DEST jump\n"
+		"straight into it, without booting B: they take less time. B waits in\n"
+		"the reserved region and holds nothing else; DEST is held only while a\n"
+		"snapshot or hibernation runs. 'kjump unload' ends it; a snapshot or\n"
+		"hibernation into another DEST replaces it with a B of its own.\n\n"
+		"options:\n"
+		"  --image DEST     the image's target, as for 'kjump snapshot'\n"
+		"  --size SIZE      for a file kjump creates: its size (K, M, G)\n"
+		"  --kernel K       B's kernel (default: this kernel's image)\n"
+		"  --initrd I       B's initramfs (default: kjump's own)\n");
+}
+
+static void job_usage(FILE *f, const struct job *j)
+{
+	bool hibernate = j->hibernate;
+
+	if (j->resident) {
+		resident_usage(f);
+		return;
+	}
 	fprintf(f,
 		"usage: kjump %s --image DEST [--size SIZE] [--compress ALG]%s\n"
 		"       [--kernel K] [--initrd I]\n\n",
@@ -61,6 +85,11 @@ static int parse_job(int argc, char **argv, struct job *j)
 		switch (c) {
 		case 'i': j->o.image = optarg; break;
 		case 'c':
+			if (j->resident) {
+				error("'kjump resident' takes no --compress");
+				hint("give it to each 'kjump snapshot' or 'kjump hibernate'");
+				return EXIT_USAGE;
+			}
 			if (compress_option(optarg, NULL))
 				return EXIT_USAGE;
 			j->o.compress = optarg;
@@ -82,7 +111,7 @@ static int parse_job(int argc, char **argv, struct job *j)
 			bad_option(argv[0], '?', argv[optind - 1]);
 			return EXIT_USAGE;
 		case 'h':
-			job_usage(stdout, j->hibernate);
+			job_usage(stdout, j);
 			return -1;
 		default:
 			bad_option(argv[0], c, argv[optind - 1]);
@@ -91,29 +120,35 @@ static int parse_job(int argc, char **argv, struct job *j)
 	}
 	if (!j->o.image || optind != argc) {
 		error(j->o.image ? "unexpected argument '%s'" : "no --image DEST given", argv[optind]);
-		job_usage(stderr, j->hibernate);
+		job_usage(stderr, j);
 		return EXIT_USAGE;
 	}
 	return 0;
 }
 
-static int job_main(int argc, char **argv, bool hibernate)
+static int job_main(int argc, char **argv, bool hibernate, bool resident)
 {
-	struct job j = { .hibernate = hibernate, .o.report = &tool_report };
+	struct job j = { .hibernate = hibernate, .resident = resident,
+			 .o.report = &tool_report };
 	int r = parse_job(argc, argv, &j);
 
 	if (r)
 		return r < 0 ? 0 : r;
-	r = hibernate ? kj_hibernate(&j.o) : kj_snapshot(&j.o);
+	r = resident ? kj_resident(&j.o) : hibernate ? kj_hibernate(&j.o) : kj_snapshot(&j.o);
 	return r ? EXIT_FAILED : 0;
 }
 
 int cmd_snapshot(int argc, char **argv)
 {
-	return job_main(argc, argv, false);
+	return job_main(argc, argv, false, false);
 }
 
 int cmd_hibernate(int argc, char **argv)
 {
-	return job_main(argc, argv, true);
+	return job_main(argc, argv, true, false);
+}
+
+int cmd_resident(int argc, char **argv)
+{
+	return job_main(argc, argv, false, true);
 }

@@ -52,6 +52,7 @@ int cmd_export(int argc, char **argv);
 int cmd_extents(int argc, char **argv);
 int cmd_snapshot(int argc, char **argv);
 int cmd_hibernate(int argc, char **argv);
+int cmd_resident(int argc, char **argv);
 int cmd_resume(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_boot(int argc, char **argv);

@@ -5,7 +5,8 @@
  * restore in R), kjump.image=, kjump.compress=, kjump.extents=,
  * kjump.fill= (B: what A's free pages hold), kjump.stamp= (B: the stamp A
  * put on the target), kjump.disks= (B: the disks to fingerprint),
- * kjump.uuid= (R started by C), and kjump.resume=
+ * kjump.uuid= (R started by C), kjump.action=resident (B waiting for
+ * tasks in its target's stamp, resident_task), and kjump.resume=
  * with kjump.noresume= (in C).
  */
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "flow/resume.h"
+#include "flow/target.h"
 
 #define ARG_MAX 4096
 
@@ -35,12 +37,12 @@ static void take(const char *word, size_t len, const char *key, char *out,
 	}
 }
 
-/* The last of each argument counts, as with the kernel's own. */
-static void parse(const char *cmdline, struct boot_args *a)
+/* The last of each argument counts, as with the kernel's own; over what
+ * a holds already. */
+static void parse_over(const char *cmdline, struct boot_args *a)
 {
 	char flag[4];
 
-	memset(a, 0, sizeof(*a));
 	while (*cmdline) {
 		size_t len = strcspn(cmdline, " \t\n");
 
@@ -59,6 +61,12 @@ static void parse(const char *cmdline, struct boot_args *a)
 		cmdline += len;
 		cmdline += strspn(cmdline, " \t\n");
 	}
+}
+
+static void parse(const char *cmdline, struct boot_args *a)
+{
+	memset(a, 0, sizeof(*a));
+	parse_over(cmdline, a);
 }
 
 /* kjump.extents=DEV:LEN,... as an extent map; x->n = 0 if there is none. */
@@ -85,9 +93,8 @@ static int extents(const struct kj_report *r, const struct boot_args *a,
 	return err;
 }
 
-/* B: save the caller, then power off (hibernate) or go back (snapshot,
- * or any failure: the caller must not be left frozen). */
-static int save_task(const struct kj_report *r, const struct boot_args *a)
+/* B: save the caller, then power off (hibernate); returns otherwise. */
+static int save_once(const struct kj_report *r, const struct boot_args *a)
 {
 	struct kj_extents x;
 	bool hibernate = !strcmp(a->action, "hibernate");
@@ -119,8 +126,48 @@ static int save_task(const struct kj_report *r, const struct boot_args *a)
 		say_info(r, "hibernated, powering off");
 		kj_power_off();
 	}
+	return err;
+}
+
+/* B: then go back (snapshot, or any failure: the caller must not be left
+ * frozen). */
+static int save_task(const struct kj_report *r, const struct boot_args *a)
+{
+	int err;
+
+	save_once(r, a);
 	while (!(err = kj_jump_back(r)))
 		;
+	say_error(r, "cannot go back to the system that started this kernel");
+	return err;
+}
+
+/* B, resident ('kjump resident' in A): back to A at once, and each time A
+ * comes back, the task A wrote into the target's stamp, over this
+ * command line. A task that cannot be read is refused (B goes back, and
+ * A finds no image). */
+static int resident_task(const struct kj_report *r, const struct boot_args *a)
+{
+	static char task[KJ_STAMP_TASK_MAX + 1];
+	static struct boot_args t;
+	struct kj_extents x;
+	int err = extents(r, a, &x);
+
+	if (!err)
+		say_info(r, "resident: going back; snapshots and hibernations into '%s' start here",
+			 a->image);
+	while (!err && !(err = kj_jump_back(r))) {
+		if (kj_stamp_check(r, a->image, x.n ? &x : NULL, a->stamp, task))
+			continue;
+		t = *a;
+		parse_over(task, &t);
+		say_info(r, "resident: task: %s", task);
+		if (!strcmp(t.action, "snapshot") || !strcmp(t.action, "hibernate"))
+			save_once(r, &t);
+		else
+			say_error(r, "resident: unknown kjump.action=%s", t.action);
+	}
+	kj_extents_release(&x);
 	say_error(r, "cannot go back to the system that started this kernel");
 	return err;
 }
@@ -171,6 +218,8 @@ int kj_boot_task(const char *cmdline, const struct kj_report *r)
 		return save_task(r, &a);
 	if (!strcmp(a.action, "restore"))
 		return restore_task(r, &a);
+	if (!strcmp(a.action, "resident"))
+		return resident_task(r, &a);
 	if (*a.action) {
 		say_error(r, "unknown kjump.action=%s: booting on", a.action);
 		return -EINVAL;

@@ -2,7 +2,9 @@
 /*
  * Snapshot and hibernate, in A: load B with the task on its command line
  * (kj_task_cmdline), jump, and judge the outcome from the image itself.
- * B's side is kj_boot_task() in kjump's initramfs.
+ * B's side is kj_boot_task() in kjump's initramfs. A resident B (one
+ * 'kjump resident' booted for this target, lib/flow/resident.c) is not
+ * loaded again: the task goes in the target's stamp, and B stays.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +24,8 @@ struct job {
 	struct kj_target_dev t;
 	char stamp[33];			/* the UUID of the stamp B looks for */
 	char append[2048];
+	bool resident;			/* B is loaded and waits for the task */
+	char task[KJ_STAMP_TASK_MAX + 1];
 };
 
 static int check_compress(const struct job *j)
@@ -36,34 +40,58 @@ static int check_compress(const struct job *j)
 	return -EINVAL;
 }
 
+/* What this task tells B beyond its target: what A's free pages hold,
+ * and for a hibernation A's disks as they are now, when it resumes. */
+static size_t task_words(const struct job *j, char *buf, size_t size, int *err)
+{
+	static const char *const fill[] = { "", " kjump.fill=zero", " kjump.fill=poison" };
+	char *line = NULL;
+	size_t len, n = 0;
+
+	*err = 0;
+	if (!kj_read_text("/proc/cmdline", &line, &len))
+		n = (size_t)snprintf(buf, size, "%s", fill[kj_free_fill_of(line)]);
+	free(line);
+	if (j->hibernate && n < size)
+		n += kj_disks_arg(j->o->report, buf + n, size - n, err);
+	return n;
+}
+
+/* A resident B's task, for the stamp: B's command line says the rest. */
+static int build_task(struct job *j)
+{
+	int err;
+	size_t n = (size_t)snprintf(j->task, sizeof(j->task),
+				    "kjump.action=%s kjump.compress=%s",
+				    j->hibernate ? "hibernate" : "snapshot",
+				    j->o->compress ? j->o->compress : "lz4");
+
+	if (n < sizeof(j->task))
+		n += task_words(j, j->task + n, sizeof(j->task) - n, &err);
+	if (err)
+		return err;
+	if (n < sizeof(j->task))
+		return 0;
+	say_error(j->o->report, "the task is too long for the resident B: %zu bytes", n);
+	return -E2BIG;
+}
+
 /* B's command line: this kernel's consoles, then the task. */
 static int build_append(struct job *j)
 {
-	static const char *const fill[] = { "", " kjump.fill=zero", " kjump.fill=poison" };
 	size_t n = kj_task_cmdline(j->append, sizeof(j->append),
 				   j->hibernate ? "hibernate" : "snapshot",
 				   j->t.device, j->o->compress ? j->o->compress : "lz4",
 				   &j->t.ext);
-	char *line = NULL;
-	size_t len;
+	int err = 0;
 
-	/* B records what A's free pages hold, for R to fill them so */
-	if (!kj_read_text("/proc/cmdline", &line, &len) && n < sizeof(j->append))
-		n += (size_t)snprintf(j->append + n, sizeof(j->append) - n, "%s",
-				      fill[kj_free_fill_of(line)]);
-	free(line);
 	if (n < sizeof(j->append))
 		n += (size_t)snprintf(j->append + n, sizeof(j->append) - n,
 				      " kjump.stamp=%s", j->stamp);
-	/* a hibernation must find A's disks as they are now, when it resumes */
-	if (j->hibernate && n < sizeof(j->append)) {
-		int err;
-
-		n += kj_disks_arg(j->o->report, j->append + n, sizeof(j->append) - n, &err);
-		if (err)
-			return err;
-	}
-
+	if (n < sizeof(j->append))
+		n += task_words(j, j->append + n, sizeof(j->append) - n, &err);
+	if (err)
+		return err;
 	if (n < sizeof(j->append) - 200)
 		return 0;
 	say_error(j->o->report, "'%s' is in %zu pieces: too many to hand to B",
@@ -191,10 +219,11 @@ static int prepare(struct job *j)
 		err = kj_check_jump(j->o->report);
 	if (!err)
 		err = kj_target_resolve(j->o->report, j->o->image, j->o->size, &j->t);
-	if (!err && (err = kj_stamp_new(j->stamp)))
+	j->resident = !err && kj_resident_for(&j->t, j->stamp);
+	if (!err && !j->resident && (err = kj_stamp_new(j->stamp)))
 		say_error(j->o->report, "cannot make a stamp for the target: %s", strerror(-err));
 	if (!err)
-		err = build_append(j);
+		err = j->resident ? build_task(j) : build_append(j);
 	if (!err)
 		err = retire_old_image(j);
 	if (err)
@@ -202,10 +231,12 @@ static int prepare(struct job *j)
 	sync();
 	if (j->hibernate && j->o->drop_caches && (err = drop_caches(j->o->report)))
 		return err;
-	err = kj_flow_load(&l);
+	if (!j->resident)
+		err = kj_flow_load(&l);
 	/* last, once B is loaded: a load that fails leaves the target as it
 	 * was (an earlier snapshot stays) */
-	if (!err && (err = kj_stamp_put(j->o->report, j->o->image, &j->t, j->stamp)))
+	if (!err && (err = kj_stamp_put(j->o->report, j->o->image, &j->t, j->stamp,
+					j->resident ? j->task : NULL)) && !j->resident)
 		kj_kexec_unload();
 	if (!err)
 		kj_target_pin(j->o->report, &j->t, j->o->image);
@@ -221,15 +252,19 @@ static int run(struct job *j)
 
 	if (err)
 		return err;
-	say_info(r, j->hibernate ? "hibernating into '%s'" : "taking a snapshot into '%s'",
-		 j->o->image);
+	say_info(r, j->hibernate ? "hibernating into '%s'%s" : "taking a snapshot into '%s'%s",
+		 j->o->image, j->resident ? " (B is resident)" : "");
 	sync();
 	started = time(NULL);
 	kj_clock_start(&t0);
 	err = kj_kexec_jump();
-	if (kj_kexec_unload())
-		say_warn(r, "cannot unload B: 'kjump unload' does");
-	kj_load_state_remove();
+	if (j->resident) {
+		kj_resident_entered();
+	} else {
+		if (kj_kexec_unload())
+			say_warn(r, "cannot unload B: 'kjump unload' does");
+		kj_load_state_remove();
+	}
 	if (err) {
 		say_error(r, "the jump to B failed: %s", strerror(-err));
 		return err;

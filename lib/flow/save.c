@@ -227,7 +227,7 @@ int kj_save_core(const struct kj_save_core_opts *o, struct kj_save_stats *st)
 		j.so.progress = progress;
 		j.so.ctx = &j;
 	}
-	if (o->stamp && (err = kj_stamp_check(o->report, o->dest, o->extents, o->stamp)))
+	if (o->stamp && (err = kj_stamp_check(o->report, o->dest, o->extents, o->stamp, NULL)))
 		return err;
 	err = open_core(&j, &vc);
 	if (err)

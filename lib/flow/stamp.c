@@ -72,7 +72,7 @@ int kj_stamp_new(char hex[33])
 }
 
 int kj_stamp_put(const struct kj_report *r, const char *image,
-		 const struct kj_target_dev *t, const char *hex)
+		 const struct kj_target_dev *t, const char *hex, const char *task)
 {
 	uint8_t uuid[16], *buf = NULL;
 	uint64_t size = 0;
@@ -83,43 +83,50 @@ int kj_stamp_put(const struct kj_report *r, const char *image,
 		err = -ENOMEM;
 	if (!err)
 		err = hex_to_uuid(hex, uuid);
-	if (!err) {
-		kj_stamp_encode(buf, uuid, size);
+	if (!err)
+		err = kj_stamp_encode(buf, uuid, size, task);
+	if (!err)
 		err = kj_pwrite_all(fd, buf, KJ_STAMP_SIZE, 0);
-	}
 	if (!err && fsync(fd))
 		err = -errno;
 	free(buf);
 	if (fd >= 0)
 		close(fd);
 	if (err)
-		say_error(r, "cannot stamp '%s' for B: %s", image, strerror(-err));
+		say_error(r, "cannot stamp '%s' for B: %s", image,
+			  err == -E2BIG ? "the task is too long for it" : strerror(-err));
 	return err;
 }
 
 int kj_stamp_check(const struct kj_report *r, const char *dest,
-		   const struct kj_extents *ext, const char *hex)
+		   const struct kj_extents *ext, const char *hex, char *task)
 {
 	struct kj_target t = { .ext = ext };
-	uint8_t uuid[16], buf[KJ_STAMP_SIZE];
+	uint8_t uuid[16], *buf = NULL;
 	uint64_t size = 0;
 	int err = hex_to_uuid(hex, uuid);
 
-	t.fd = err ? -1 : open(dest, O_RDONLY | O_CLOEXEC);
+	/* past the page cache: a resident B reads a new stamp at each task */
+	t.fd = err ? -1 : open(dest, O_RDONLY | O_CLOEXEC | O_DIRECT);
+	if (!err && t.fd < 0 && errno == EINVAL)
+		t.fd = open(dest, O_RDONLY | O_CLOEXEC);
 	if (!err && t.fd < 0)
 		err = -errno;
 	if (!err)
 		err = target_size(t.fd, ext, &size);
+	if (!err && posix_memalign((void **)&buf, KJ_STAMP_SIZE, KJ_STAMP_SIZE))
+		err = -ENOMEM;
 	if (!err)
-		err = kj_target_pread(&t, buf, sizeof(buf), 0);
+		err = kj_target_pread(&t, buf, KJ_STAMP_SIZE, 0);
 	if (t.fd >= 0)
 		close(t.fd);
-	if (!err && !kj_stamp_matches(buf, uuid, size))
+	if (!err && !kj_stamp_matches(buf, uuid, size, task))
 		err = -ESTALE;
 	if (err == -ESTALE)
 		say_error(r, "'%s' does not carry the stamp A put on its target (%s, %llu bytes): writing nothing",
 			  dest, hex, (unsigned long long)size);
 	else if (err)
 		say_error(r, "cannot check '%s' for A's stamp: %s", dest, strerror(-err));
+	free(buf);
 	return err;
 }

@@ -24,9 +24,10 @@ int kj_load_state_write(const struct kj_load_state *st)
 	if (!f)
 		return -errno;
 	fprintf(f, "kernel=%s\ninitrd=%s\nentry=0x%llx\nkernel_entry=0x%llx\n"
-		   "jumps=%u\n", st->kernel, st->initrd,
+		   "jumps=%u\nresident=0x%llx\nstamp=%s\n", st->kernel, st->initrd,
 		(unsigned long long)st->entry,
-		(unsigned long long)st->kernel_entry, st->jumps);
+		(unsigned long long)st->kernel_entry, st->jumps,
+		(unsigned long long)st->resident, st->stamp);
 	if (fclose(f))
 		return -errno;
 	return rename(STATE_FILE ".tmp", STATE_FILE) ? -errno : 0;
@@ -44,6 +45,10 @@ static void set_field(struct kj_load_state *st, const char *key, const char *val
 		st->kernel_entry = strtoull(val, NULL, 0);
 	else if (!strcmp(key, "jumps"))
 		st->jumps = (unsigned int)strtoul(val, NULL, 0);
+	else if (!strcmp(key, "resident"))
+		st->resident = strtoull(val, NULL, 0);
+	else if (!strcmp(key, "stamp"))
+		snprintf(st->stamp, sizeof(st->stamp), "%s", val);
 }
 
 int kj_load_state_read(struct kj_load_state *st)

@@ -35,13 +35,20 @@ void kj_target_pin(const struct kj_report *r, struct kj_target_dev *t,
  * with O_EXCL in *fd until released. -EBUSY, reported, if it is in use. */
 int kj_target_claim(const struct kj_report *r, const char *image, dev_t dev,
 		    int *fd);
+/* A resident B (lib/flow/resident.c): whether the B loaded is one for t,
+ * and its stamp's UUID; after each jump into it, count the jump. */
+bool kj_resident_for(const struct kj_target_dev *t, char stamp[33]);
+void kj_resident_entered(void);
+
 /* A makes a stamp's UUID (32 hex digits), writes the stamp at the
- * target's offset 0 and syncs; B checks it there before writing. */
+ * target's offset 0 and syncs; B checks it there before writing. A
+ * resident B's task rides in the stamp: put's task (may be NULL), check's
+ * task (if not NULL, KJ_STAMP_TASK_MAX + 1 bytes). */
 int kj_stamp_new(char hex[33]);
 int kj_stamp_put(const struct kj_report *r, const char *image,
-		 const struct kj_target_dev *t, const char *hex);
+		 const struct kj_target_dev *t, const char *hex, const char *task);
 int kj_stamp_check(const struct kj_report *r, const char *dest,
-		   const struct kj_extents *ext, const char *hex);
+		   const struct kj_extents *ext, const char *hex, char *task);
 
 /* Refuses a file that is active swap. */
 int kj_target_file_ok(const struct kj_report *r, const char *image,

@@ -74,10 +74,16 @@ int kj_image_header_load(const struct kj_target *t, uint8_t *buf,
 			 struct kj_image_header *h, struct kj_image_error *err);
 
 /* The stamp A writes at an image's offset 0 before B writes the image:
- * a 4096-byte block naming the target by a UUID and its size. */
+ * a 4096-byte block naming the target by a UUID and its size, and for a
+ * resident B the task (words as on B's command line). encode: -E2BIG if
+ * the task is longer than KJ_STAMP_TASK_MAX. matches: the block is a
+ * stamp for uuid and size; the task, if task is not NULL. */
 #define KJ_STAMP_SIZE 4096
-void kj_stamp_encode(uint8_t *buf, const uint8_t uuid[16], uint64_t size);
-bool kj_stamp_matches(const uint8_t *buf, const uint8_t uuid[16], uint64_t size);
+#define KJ_STAMP_TASK_MAX (KJ_STAMP_SIZE - 0x40 - 1)
+int kj_stamp_encode(uint8_t *buf, const uint8_t uuid[16], uint64_t size,
+		    const char *task);
+bool kj_stamp_matches(const uint8_t *buf, const uint8_t uuid[16], uint64_t size,
+		      char task[KJ_STAMP_TASK_MAX + 1]);
 
 /* After a change to the header in buf: its checksum again. */
 void kj_image_header_seal(uint8_t *buf);

@@ -79,8 +79,12 @@ else
 fi
 t_expect cli_snapshot_bad_compress 2 "kjump: error: unknown compression 'lz5'" \
 	"$KJUMP" snapshot --image /dev/null --compress lz5
+# a resident B's compression is each task's
+t_expect cli_resident_compress 2 "kjump: error: 'kjump resident' takes no --compress" \
+	"$KJUMP" resident --image /dev/null --compress lz4
+t_expect cli_resident_no_image 2 "kjump: error: no --image DEST given" "$KJUMP" resident
 
-for cmd in load jump back unload status vmcore boot; do
+for cmd in load jump back unload status vmcore boot resident; do
 	t_run "cli_${cmd}_help" 0 "$KJUMP" "$cmd" --help
 	first=${t_out%%$'\n'*}
 	if [ $t_rc -eq 0 ] && [[ $first == "usage: kjump $cmd"* ]]; then

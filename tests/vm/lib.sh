@@ -99,6 +99,20 @@ vm_count() {
 }
 
 # vm_pass [DETAIL]: the result line, then what was measured, indented.
+# vm_counter IMAGE PADDR: the image verifies and exports on the host;
+# prints the 8-byte counter at PADDR in it, then removes IMAGE. Fails the
+# scenario otherwise (its FAIL line is what it prints: echo it).
+vm_counter() {
+	local img=$1 out=$work/$(basename "$1").check
+	"$KJ_BUILD/kjump" verify "$img" >"$out" 2>&1 ||
+		vm_fail "$(basename "$img") does not verify: $(cat "$out")"
+	"$KJ_BUILD/kjump" export --elf "$img" "$img.elf" >/dev/null 2>&1 ||
+		vm_fail "$(basename "$img") does not export"
+	"$KJ_BUILD/kjump" vmcore --file "$img.elf" --read "$2" --length 8 |
+		od -An -t u8 | tr -d ' '
+	rm -f "$img.elf" "$img"
+}
+
 vm_pass() {
 	echo "PASS $vm_name"
 	[ -n "${1:-}" ] && echo "  $1"

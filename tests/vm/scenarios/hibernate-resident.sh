@@ -1,0 +1,74 @@
+#!/bin/bash
+# hibernate-resident: a resident B ('kjump resident') takes a snapshot,
+# then a hibernation, booted once for both; the hibernation resumes.
+# A holds 300 MiB it checksums; it starts B (B boots, comes back at once),
+# takes a snapshot into /dev/vda through it (B's second entry: the task in
+# the target's stamp), then hibernates into /dev/vda (its third entry).
+# The next qemu process starts R straight with 'kjump resume --boot-args'.
+#
+# Evidence, from the guests' logs:
+#   - A: B is resident; the snapshot and the hibernation each say B is
+#     resident, and the snapshot is saved;
+#   - B's init came up once in all that ("kjump-init: up" twice in the
+#     log: A's and B's), and B took two tasks;
+#   - after the resume A goes on: "resumed from hibernation", and its
+#     300 MiB checksum is the one from before. This is what a B entered
+#     more than once could not do while its jump back swapped A's control
+#     page: its core showed the page of the first jump, a dead stack.
+. "$(dirname "$0")/../lib.sh"
+vm_setup hibernate-resident
+cmdline="crashkernel=160M@0x30000000 nokaslr"
+
+{
+	echo '#!/bin/sh'
+	vm_workload_lib
+	cat <<'A'
+start_membuf 300
+check before
+echo "resident-test: boot-args: $(kjump resume --image /dev/vda --boot-args)"
+for step in "resident" "snapshot" "hibernate"; do
+	kjump $step --image /dev/vda 2>&1 | sed "s/^/resident-test: $step: /"
+done
+check after
+A
+} >"$work/a-workload"
+vm_initramfs "$work/b.cpio.gz"
+vm_a_initramfs "$work/a.cpio.gz" "$work/a-workload" "$work/b.cpio.gz"
+
+vm_prep truncate -s 1200M "$work/image.raw"
+vm_boot hibernate "$work/a.cpio.gz" "$cmdline" 600 1G 2 \
+	-drive "file=$work/image.raw,format=raw,if=virtio,cache=unsafe"
+[ $? -eq 124 ] && vm_fail "hibernate: the guest did not end within 600 s"
+vm_count hibernate "^resident-test: resident: kjump: B is resident: it booted and came back in " >/dev/null ||
+	vm_fail "B did not become resident: $(vm_log hibernate | grep 'kjump.*error' | head -3)"
+vm_count hibernate "^resident-test: snapshot: kjump: taking a snapshot into '/dev/vda' \\(B is resident\\)$" >/dev/null ||
+	vm_fail "the snapshot did not go to the resident B: $(vm_field hibernate 'resident-test: snapshot: ')"
+vm_count hibernate "^resident-test: snapshot: kjump: snapshot saved in '/dev/vda' " >/dev/null ||
+	vm_fail "the snapshot through the resident B failed: $(vm_log hibernate | grep 'kjump.*error' | head -3)"
+vm_count hibernate "^kjump: hibernated, powering off$" >/dev/null ||
+	vm_fail "B did not hibernate: $(vm_log hibernate | grep 'kjump.*error' | head -3)"
+ups=$(vm_count hibernate "^kjump-init: up")
+[ "$ups" = 2 ] || vm_fail "init came up $ups times, want 2 (A, then B once)"
+tasks=$(vm_count hibernate "^kjump: resident: task: kjump.action=")
+[ "$tasks" = 2 ] || vm_fail "B took $tasks tasks, want 2"
+args=$(vm_field hibernate 'resident-test: boot-args: ')
+before=$(vm_field hibernate 'membuf: before checksum=')
+case $args in
+*kjump.action=restore*kjump.image=/dev/vda*) ;;
+*) vm_fail "no one-boot arguments from A: '$args'" ;;
+esac
+
+vm_boot resume "$work/b.cpio.gz" "$args" 300 1G 2 \
+	-drive "file=$work/image.raw,format=raw,if=virtio,cache=unsafe"
+[ $? -eq 124 ] && vm_fail "resume: the boot did not end within 300 s"
+vm_count resume "^resident-test: hibernate: kjump: resumed from hibernation in '/dev/vda'$" >/dev/null ||
+	vm_fail "A did not resume: $(vm_log resume | grep 'kjump.*error' | head -3)"
+# A's line before the jump comes out of its pipe once A runs again
+vm_count resume "^resident-test: hibernate: kjump: hibernating into '/dev/vda' \\(B is resident\\)$" >/dev/null ||
+	vm_fail "the hibernation did not go to the resident B"
+after=$(vm_field resume 'membuf: after checksum=')
+[ "$after" = "$before" ] || vm_fail "A's 300 MiB changed: $before before, $after after"
+resident=$(vm_field hibernate 'resident-test: resident: kjump: B is resident: it booted and came back in ')
+saved=$(vm_field hibernate 'kjump: [0-9]* bytes in ')
+rm -f "$work"/*.raw
+vm_pass "B booted once ($resident) for a snapshot and a hibernation; saved in $saved; resumed, checksum $before kept"
