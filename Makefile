@@ -220,7 +220,7 @@ $(O)/initrd.cpio.gz: $(O)/kjump.stripped initramfs/build initramfs/init
 SBINDIR  := $(PREFIX)/sbin
 MAN8DIR  := $(PREFIX)/share/man/man8
 INITRAMFS_TOOLS := /usr/share/initramfs-tools
-DIST_EXEC := $(wildcard dist/sleep dist/grub.d/42_kjump \
+DIST_EXEC := $(wildcard dist/sleep dist/resident dist/grub.d/42_kjump \
 	dist/initramfs-tools/hooks/kjump dist/initramfs-tools/scripts/local-premount/kjump)
 DIST_DATA := $(wildcard dist/systemd/*)
 # $(call dist_dest,dist/PATH): where a piece of dist/ is installed.

@@ -149,6 +149,8 @@ int conf_read(struct kj_conf *c)
 			snprintf(c->region, sizeof(c->region), "%s", v);
 		else if (!strcmp(line, "ONE_BOOT"))
 			c->one_boot = !strcmp(v, "yes");
+		else if (!strcmp(line, "RESIDENT"))
+			c->resident = !strcmp(v, "yes");
 		else if (!strcmp(line, "CREATED"))
 			c->created = !strcmp(v, "yes");
 	}

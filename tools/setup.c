@@ -21,7 +21,7 @@ struct setup {
 	const char *image;
 	uint64_t size;
 	const char *region;		/* SIZE@START given, or NULL */
-	bool one_boot, no_update, undo, finish;
+	bool one_boot, resident, no_update, undo, finish;
 	struct kj_kernel_choice kernel;
 	char device[PATH_MAX];		/* the image's, by UUID if it has one */
 	char conf[6 * PATH_MAX];
@@ -57,6 +57,9 @@ static void usage(FILE *f)
 		"  --region SIZE@START  reserve this region instead of the one chosen\n"
 		"  --one-boot yes|no  whether GRUB starts the resume straight, one boot\n"
 		"                     instead of two (default yes)\n"
+		"  --resident yes|no  start B at every boot and keep it waiting, so that\n"
+		"                     hibernating does not boot it (default no: the\n"
+		"                     system pauses about 2 s once at startup for it)\n"
 		"  --no-update        do not run update-initramfs and update-grub\n"
 		"  --undo             take back everything setup did, the image file too\n");
 }
@@ -68,6 +71,7 @@ static int parse(int argc, char **argv, struct setup *s)
 		{ "size", required_argument, NULL, 's' },
 		{ "region", required_argument, NULL, 'r' },
 		{ "one-boot", required_argument, NULL, 'o' },
+		{ "resident", required_argument, NULL, 'R' },
 		{ "no-update", no_argument, NULL, 'n' },
 		{ "undo", no_argument, NULL, 'u' },
 		{ "finish", no_argument, NULL, 'f' },
@@ -84,11 +88,13 @@ static int parse(int argc, char **argv, struct setup *s)
 			return EXIT_USAGE;
 		} else if (c == 'r')
 			s->region = optarg;
-		else if (c == 'o' && strcmp(optarg, "yes") && strcmp(optarg, "no")) {
-			error("--one-boot takes yes or no, not '%s'", optarg);
+		else if ((c == 'o' || c == 'R') && strcmp(optarg, "yes") && strcmp(optarg, "no")) {
+			error("--%s takes yes or no, not '%s'", c == 'o' ? "one-boot" : "resident", optarg);
 			return EXIT_USAGE;
 		} else if (c == 'o')
 			s->one_boot = !strcmp(optarg, "yes");
+		else if (c == 'R')
+			s->resident = !strcmp(optarg, "yes");
 		else if (c == 'n')
 			s->no_update = true;
 		else if (c == 'u')
@@ -226,11 +232,13 @@ static int write_conf(struct setup *s, const char *region)
 		 "# Read by kjump's systemd-sleep stand-in (" KJ_LIBDIR "/sleep), its\n"
 		 "# initramfs-tools hook and boot script, and " KJ_GRUB_SCRIPT ".\n"
 		 "# ONE_BOOT=no: every resume goes through the initramfs (two boots).\n"
+		 "# RESIDENT=yes: B starts at every boot and waits (kjump-resident.service).\n"
 		 "IMAGE=%s\nDEVICE=%s\nEXTENTS=%s\nINITRD=%s\nKERNEL=%s\n"
-		 "REGION=crashkernel=%s\nONE_BOOT=%s\nCREATED=%s\nKJUMP=%s\n",
+		 "REGION=crashkernel=%s\nONE_BOOT=%s\nRESIDENT=%s\nCREATED=%s\nKJUMP=%s\n",
 		 s->image, s->device, s->ext.n ? KJ_EXTENTS_FILE : "",
 		 KJ_DEFAULT_INITRD, s->kernel.image, region,
-		 s->one_boot ? "yes" : "no", s->created ? "yes" : "no",
+		 s->one_boot ? "yes" : "no", s->resident ? "yes" : "no",
+		 s->created ? "yes" : "no",
 		 self_path(self, sizeof(self)));
 	return write_file(KJ_CONF, 0644, c);
 }
@@ -269,6 +277,18 @@ static int write_pieces(const char *region)
 		err = write_file(KJ_FINISH_UNIT, 0644, text);
 	if (!err)
 		err = link_file(KJ_FINISH_UNIT, KJ_FINISH_WANTS);
+	if (!err)
+		err = write_file(KJ_RESIDENT_UNIT, 0644,
+			"# Written by 'kjump setup': with RESIDENT=yes in " KJ_CONF ",\n"
+			"# B starts at every boot and waits; hibernating does not boot it.\n"
+			"[Unit]\nDescription=Start kjump's B ahead of hibernation\n"
+			"After=local-fs.target kjump-setup.service\n"
+			"ConditionPathExists=" KJ_CONF "\n\n"
+			"[Service]\nType=oneshot\nRemainAfterExit=yes\n"
+			"ExecStart=" KJ_LIBDIR "/resident\n\n"
+			"[Install]\nWantedBy=multi-user.target\n");
+	if (!err)
+		err = link_file(KJ_RESIDENT_UNIT, KJ_RESIDENT_WANTS);
 	if (!err)
 		err = link_file(KJ_LIBDIR "/grub.d/42_kjump", KJ_GRUB_SCRIPT);
 	return err;
@@ -342,7 +362,8 @@ static void remove_old_image(const struct setup *s)
 static int do_undo(const struct setup *s)
 {
 	static const char *const made[] = {
-		KJ_FINISH_WANTS, KJ_FINISH_UNIT, KJ_HIBERNATE_DROPIN, KJ_LOGIND_DROPIN,
+		KJ_FINISH_WANTS, KJ_FINISH_UNIT, KJ_RESIDENT_WANTS, KJ_RESIDENT_UNIT,
+		KJ_HIBERNATE_DROPIN, KJ_LOGIND_DROPIN,
 		KJ_GRUB_SCRIPT, KJ_GRUB_ARGS, KJ_EXTENTS_FILE, KJ_CONF,
 	};
 	struct kj_conf c;

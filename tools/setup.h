@@ -19,6 +19,8 @@
 #define KJ_LOGIND_DROPIN	"/etc/systemd/system/systemd-logind.service.d/kjump.conf"
 #define KJ_FINISH_UNIT		"/etc/systemd/system/kjump-setup.service"
 #define KJ_FINISH_WANTS		"/etc/systemd/system/multi-user.target.wants/kjump-setup.service"
+#define KJ_RESIDENT_UNIT	"/etc/systemd/system/kjump-resident.service"
+#define KJ_RESIDENT_WANTS	"/etc/systemd/system/multi-user.target.wants/kjump-resident.service"
 
 /* /etc/kjump/kjump.conf, as setup wrote it. */
 struct kj_conf {
@@ -29,6 +31,7 @@ struct kj_conf {
 	char kernel[PATH_MAX];		/* the kernel setup planned for */
 	char region[64];		/* crashkernel=SIZE@START, as written */
 	bool one_boot;			/* GRUB starts R straight */
+	bool resident;			/* B is started at every boot */
 	bool created;			/* setup made the image file */
 };
 

@@ -33,6 +33,7 @@ want=$( {
 	echo "-rwxr-xr-x root/root ./usr/sbin/kjump"
 	echo "-rw-r--r-- root/root ./usr/lib/kjump/initrd.cpio.gz"
 	echo "-rwxr-xr-x root/root ./usr/lib/kjump/sleep"
+	echo "-rwxr-xr-x root/root ./usr/lib/kjump/resident"
 	echo "-rwxr-xr-x root/root ./usr/lib/kjump/grub.d/42_kjump"
 	for f in dist/systemd/*; do
 		[ -e "$f" ] && echo "-rw-r--r-- root/root ./usr/lib/kjump/systemd/${f##*/}"
@@ -121,6 +122,7 @@ want=$( {
 	echo opt/kj/sbin/kjump
 	echo opt/kj/lib/kjump/initrd.cpio.gz
 	echo opt/kj/lib/kjump/sleep
+	echo opt/kj/lib/kjump/resident
 	echo opt/kj/lib/kjump/grub.d/42_kjump
 	for f in dist/systemd/*; do
 		[ -e "$f" ] && echo "opt/kj/lib/kjump/systemd/${f##*/}"

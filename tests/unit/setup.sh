@@ -57,6 +57,7 @@ elif ! grep -qx 'IMAGE=/var/lib/kjump/image' "$conf" ||
 	! grep -qx "KERNEL=/boot/vmlinuz-$rel" "$conf" ||
 	! grep -qx 'EXTENTS=/etc/kjump/image.extents' "$conf" ||
 	! grep -qx 'ONE_BOOT=yes' "$conf" || ! grep -qx 'CREATED=yes' "$conf" ||
+	! grep -qx 'RESIDENT=no' "$conf" ||
 	! grep -qx 'KJUMP=/usr/sbin/kjump' "$conf"; then
 	t_fail "kjump.conf: $(cat "$conf" 2>&1)"
 elif [[ ! $region =~ ^[0-9]+M@0x[0-9a-f]+$ ]]; then
@@ -73,7 +74,9 @@ elif ! grep -qx "ExecStart=$libdir/sleep hibernate" \
 	t_fail "systemd drop-ins missing or wrong"
 elif [ "$(readlink "$root/etc/grub.d/42_kjump")" != "$libdir/grub.d/42_kjump" ] ||
 	[ ! -L "$root/etc/systemd/system/multi-user.target.wants/kjump-setup.service" ] ||
-	! grep -qx 'ExecStart=/usr/sbin/kjump setup --finish' "$root/etc/systemd/system/kjump-setup.service"; then
+	! grep -qx 'ExecStart=/usr/sbin/kjump setup --finish' "$root/etc/systemd/system/kjump-setup.service" ||
+	[ ! -L "$root/etc/systemd/system/multi-user.target.wants/kjump-resident.service" ] ||
+	! grep -qx "ExecStart=$libdir/resident" "$root/etc/systemd/system/kjump-resident.service"; then
 	t_fail "links or the finishing unit missing: $(ls -l "$root/etc/grub.d") $(cat "$root/etc/systemd/system/kjump-setup.service")"
 else
 	t_pass

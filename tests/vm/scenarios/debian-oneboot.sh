@@ -3,6 +3,10 @@
 # resume (kjump setup's default): the hibernation sets GRUB's one-shot
 # entry (grub-reboot), the next boot starts R straight from GRUB, with
 # no other kernel before it, and resumes; the boot after is a normal one.
+# And with a resident B: before hibernating, RESIDENT=yes goes into
+# kjump.conf (then update-initramfs, as after any edit of it) and
+# kjump-resident.service is started, as the next boot would: B boots then,
+# and 'systemctl hibernate' jumps into it without booting it.
 #
 # Evidence: boot 2's journal says the next boot resumes straight from
 # GRUB; boot 3's serial line shows GRUB's "kjump: starting R", R's init
@@ -19,7 +23,20 @@ kj_packages
 
 kj_install
 echo 'systemctl reboot; sleep 120' >"$work/next"
-kj_hibernate "$work/next"
+cat >"$work/pre" <<'PRE'
+sed -i 's/^RESIDENT=no$/RESIDENT=yes/' /etc/kjump/kjump.conf
+update-initramfs -u 2>&1 | sed 's/^/pre: /'
+systemctl restart kjump-resident.service
+journalctl -b -o cat -u kjump-resident.service | sed 's/^/pre: /'
+PRE
+kj_hibernate "$work/next" "$work/pre"
+vm_count hibernate "^kjtest: pre: kjump: B is resident: it booted and came back in " >/dev/null ||
+	vm_fail "hibernate: kjump-resident.service did not start B: $(debian_field hibernate 'pre: ')"
+# B's init came up once, before the hibernation was asked for
+up=$(vm_log hibernate | grep -n '^kjump-init: up' | cut -d: -f1)
+asked=$(vm_log hibernate | grep -n '^kjtest: hibernate: asking at ' | cut -d: -f1)
+[ "$(wc -w <<<"$up")" = 1 ] && [ -n "$asked" ] && [ "$up" -lt "$asked" ] ||
+	vm_fail "hibernate: B's init came up at lines '$up', the hibernation was asked at line '$asked'"
 
 kj_stage fresh fresh
 start=$(date +%s.%N)
@@ -34,6 +51,8 @@ n=$(vm_count resume "^kjump-init: up, ")
 kj_resumed resume "$start"
 vm_count resume "^kjtest: journal: kjump-sleep: the next boot resumes straight from GRUB" >/dev/null ||
 	vm_fail "resume: the hibernation did not set the one-shot entry"
+vm_count resume "^kjtest: journal: kjump: hibernating into '.*' \(B is resident\)$" >/dev/null ||
+	vm_fail "resume: the hibernation did not go to the resident B: $(vm_log resume | grep '^kjtest: journal: kjump: hibernating' | head -1)"
 
 debian_boot normal "$work/disk.raw" "$work/fresh.raw" 900
 [ $? -eq 124 ] && vm_fail "normal: the guest did not power off within 900 s"
@@ -45,4 +64,4 @@ vm_count normal "^kjtest: fresh: info: .*(consumed|resumed)" >/dev/null ||
 	vm_fail "normal: kjump info does not say the image was resumed: $(vm_log normal | grep '^kjtest: fresh: info' | head -3)"
 kj_fsck
 
-vm_pass "hibernate $hib_s s, resume $resume_s s (power-on to the workload running; GRUB straight into R), boot $boot_up s (power-on to multi-user.target)"
+vm_pass "hibernate $hib_s s (B resident), resume $resume_s s (power-on to the workload running; GRUB straight into R), boot $boot_up s (power-on to multi-user.target)"
