@@ -4,7 +4,7 @@
 # into /dev/vda, copies it to /dev/vdb, takes another into /dev/vda, and
 # 'kjump unload' ends B.
 #
-# Evidence: B's init came up once ("kjump-init: up" twice in the log: A's
+# Evidence: 'kjump status' says B waits; B's init came up once ("kjump-init: up" twice in the log: A's
 # and B's) and B took two tasks from the target's stamp; each snapshot
 # says B is resident and is saved; on the host both images verify, and the
 # counter read out of the second is above the one in the first; the
@@ -22,6 +22,7 @@ cat >"$work/a-workload" <<'A'
 ticker >/dev/ttyS0 &
 sleep 1
 kjump resident --image /dev/vda 2>&1 | sed 's/^/resident-test: /'
+kjump status 2>&1 | grep '^resident:' | sed 's/^/resident-test: status: /'
 kjump snapshot --image /dev/vda 2>&1 | sed 's/^/resident-test: /'
 dd if=/dev/vda of=/dev/vdb bs=4M 2>/dev/null && sync
 kjump snapshot --image /dev/vda 2>&1 | sed 's/^/resident-test: /'
@@ -38,6 +39,8 @@ vm_boot guest "$work/a.cpio.gz" "crashkernel=160M" 900 1G 2 "${drives[@]}"
 vm_count guest "^resident-test: done$" >/dev/null || vm_fail "A did not finish its workload"
 vm_count guest "^resident-test: kjump: B is resident: it booted and came back in " >/dev/null ||
 	vm_fail "B did not become resident: $(vm_log guest | grep 'kjump.*error' | head -3)"
+vm_count guest "^resident-test: status: resident: +B waits" >/dev/null ||
+	vm_fail "kjump status does not say B is resident"
 n=$(vm_count guest "^resident-test: kjump: taking a snapshot into '/dev/vda' \\(B is resident\\)$")
 [ "$n" = 2 ] || vm_fail "$n snapshots went to the resident B, want 2"
 n=$(vm_count guest "^resident-test: kjump: snapshot saved in '/dev/vda' ")
