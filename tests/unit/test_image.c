@@ -347,3 +347,27 @@ TEST(image_writer_counts_its_own_blocks)
 	CHECK_INT(r, 0);
 	CHECK_U64(nblocks, 1);
 }
+
+/* The stamp A puts on a target, and a resident B's task in it: the task
+ * comes back as written; another UUID, size, a changed byte anywhere in
+ * the block, or a task too long is refused. */
+TEST(image_stamp_task_round_trip)
+{
+	static uint8_t buf[KJ_STAMP_SIZE];
+	static char task[KJ_STAMP_TASK_MAX + 1], big[KJ_STAMP_TASK_MAX + 2];
+	const uint8_t uuid[16] = "0123456789abcdef", other[16] = "0123456789abcdeX";
+	const char *words = "kjump.action=hibernate kjump.compress=lz4 kjump.fill=zero";
+
+	CHECK_INT(kj_stamp_encode(buf, uuid, 1 << 30, words), 0);
+	CHECK(kj_stamp_matches(buf, uuid, 1 << 30, task));
+	CHECK_STR(task, words);
+	CHECK(!kj_stamp_matches(buf, other, 1 << 30, NULL));
+	CHECK(!kj_stamp_matches(buf, uuid, (1 << 30) + 4096, NULL));
+	buf[KJ_STAMP_SIZE - 1] ^= 1;	/* past the text: still covered */
+	CHECK(!kj_stamp_matches(buf, uuid, 1 << 30, NULL));
+	CHECK_INT(kj_stamp_encode(buf, uuid, 1 << 30, NULL), 0);
+	CHECK(kj_stamp_matches(buf, uuid, 1 << 30, task));
+	CHECK_STR(task, "");
+	memset(big, 'x', sizeof(big) - 1);
+	CHECK_INT(kj_stamp_encode(buf, uuid, 1 << 30, big), -E2BIG);
+}
