@@ -172,14 +172,17 @@ $(O)/bench/bare: bench/bare.c $(O)/libkjump-internal.a
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)$(CC) $(CFLAGS) $(LIB_CFLAGS) $(LDFLAGS_STATIC) -o $@ $< $(O)/libkjump-internal.a $(LIBS)
 
-.PHONY: bench bench-save bench-hibernate
-bench: bench-save bench-hibernate
+.PHONY: bench bench-save bench-hibernate bench-debian
+bench: bench-save bench-hibernate bench-debian
 
 bench-save: all $(O)/bench/bare
 	bench/save
 
 bench-hibernate: all
 	bench/hibernate
+
+bench-debian: all
+	bench/debian
 
 .PHONY: fuzz
 fuzz: $(FUZZ_BINS) $(TEST_TOOLS) $(O)/kjump

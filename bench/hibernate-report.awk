@@ -2,7 +2,7 @@
 # run, hibernate_s, resume_s, image_bytes, ok, phases, message), prints
 # markdown tables of medians (min and max beside them), writes the CSV
 # and, per system, "plot-SYSTEM.dat" (pct and the time medians, min, max)
-# for gnuplot.
+# for gnuplot. Needs bench/med.awk before it.
 #
 # kjump's phases (seconds): A loads B, syncs and jumps; B boots; free-page
 # walk; reading /proc/vmcore with the filter, compressing and checksumming
@@ -16,21 +16,6 @@
 # seconds reading. Both end with the seconds from the workload's first
 # line after resume to its checksum over all its memory.
 
-# med(LIST): the median of the space-separated numbers in LIST, setting lo
-# and hi; "-" when there are none.
-function med(list,    a, n, i, j, t, v, m) {
-	m = split(list, v, " ")
-	n = 0
-	for (i = 1; i <= m; i++)
-		if (v[i] != "-" && v[i] != "")
-			a[++n] = v[i] + 0
-	if (!n) { lo = hi = "-"; return "-" }
-	for (i = 1; i <= n; i++)
-		for (j = i + 1; j <= n; j++)
-			if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
-	lo = a[1]; hi = a[n]
-	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-}
 function f2(x) { return x == "-" ? "-" : sprintf("%.2f", x) }
 function fb(x) { return x == "-" ? "-" : sprintf("%d", x) }
 # A row is PCT (of 1 GiB) or PCT@MIB.

@@ -17,7 +17,7 @@ k="0.10 2.00 0.05 0.50 1.00 0.20 0.90 0.03 2.00 0.70 1.10 0.80 0.81"
 		printf 'kjump\t70@2048\t%s\t3.0\t4.0\t800000000\t1\t%s\t\n' $run "$k"
 	done
 } >runs.tsv
-t_run bench_report 0 awk -F'\t' -v csv=out.csv -v plot=plot -f "$T_TOP/bench/hibernate-report.awk" runs.tsv
+t_run bench_report 0 awk -F'\t' -v csv=out.csv -v plot=plot -f "$T_TOP/bench/med.awk" -f "$T_TOP/bench/hibernate-report.awk" runs.tsv
 if [ "$t_rc" -ne 0 ]; then
 	t_fail "exit $t_rc: $t_err"
 elif [ "$(head -1 out.csv)" != "system,workload_pct,guest_mib,run,hibernate_s,resume_s,full_speed_s,image_bytes,ok" ] ||
