@@ -16,7 +16,7 @@
 /* What a load is made of, read before planning. */
 struct inputs {
 	char kernel_path[512];
-	char append[1024];
+	char append[4096];
 	const char *kernel, *initrd;
 	char *kernel_buf, *initrd_buf;
 	size_t kernel_size, initrd_size;
@@ -38,12 +38,31 @@ const char *kj_machine_append(char *buf, size_t size)
 {
 	char *line = NULL;
 	size_t len;
+	uint64_t lpj;
 
 	if (kj_read_text("/proc/cmdline", &line, &len))
 		line = NULL;
-	kj_cmdline_inherit(line ? line : "", buf, size);
+	len = kj_cmdline_inherit(line ? line : "", buf, size);
 	free(line);
+	/* the same kernel on the same CPUs: see lib/machine/lpj.c, and
+	 * same_kernel() for another kernel */
+	if (!strstr(buf, "lpj=") && (lpj = kj_running_lpj()) && len < size)
+		snprintf(buf + len, size - len, "%slpj=%llu", len ? " " : "",
+			 (unsigned long long)lpj);
 	return buf;
+}
+
+/* Whether the kernel to load is the running one's release: lpj= is a
+ * count of the running kernel's loops per jiffy, wrong for another HZ. */
+static bool same_kernel(const struct inputs *in)
+{
+	struct utsname u;
+	char release[sizeof(u.release)];
+
+	return !uname(&u) &&
+	       !kj_bzimage_release(in->kernel_buf, in->kernel_size, release,
+				   sizeof(release)) &&
+	       !strcmp(release, u.release);
 }
 
 static int read_input(const struct kj_report *r, const char *path,
@@ -192,6 +211,18 @@ static void remember(const struct kj_flow_load *l, const struct inputs *in,
 		say_warn(l->o.report, "loaded, but cannot record it under /run/kjump: 'kjump status' will not know it");
 }
 
+/* Takes out the lpj= kjump added (a user's own stays). */
+static void drop_own_lpj(char *append)
+{
+	char word[32];
+	uint64_t lpj = kj_running_lpj();
+
+	if (lpj) {
+		snprintf(word, sizeof(word), "lpj=%llu", (unsigned long long)lpj);
+		kj_cmdline_drop(append, word);
+	}
+}
+
 /* Plans into p; loads unless dry_run; p is the caller's to release. */
 static int plan_and_load(const struct kj_flow_load *l, struct inputs *in,
 			 struct kj_load_plan *p)
@@ -200,11 +231,19 @@ static int plan_and_load(const struct kj_flow_load *l, struct inputs *in,
 	struct kj_load_input li = {
 		.kernel = in->kernel_buf, .kernel_size = in->kernel_size,
 		.initrd = in->initrd_buf, .initrd_size = in->initrd_size,
-		.append = l->o.append ? l->o.append
-			: kj_machine_append(in->append, sizeof(in->append)),
-		.sys = &in->sys, .restore = l->restore,
+		.append = in->append, .sys = &in->sys, .restore = l->restore,
 	};
-	int err = kj_load_plan(&li, p);
+	int err;
+
+	if (l->o.append && strlen(l->o.append) >= sizeof(in->append))
+		li.append = l->o.append;	/* longer than any kernel takes */
+	else if (l->o.append)
+		snprintf(in->append, sizeof(in->append), "%s", l->o.append);
+	else
+		kj_machine_append(in->append, sizeof(in->append));
+	if (li.append == in->append && !same_kernel(in))
+		drop_own_lpj(in->append);
+	err = kj_load_plan(&li, p);
 
 	if (err) {
 		explain_plan(r, err, in, p);

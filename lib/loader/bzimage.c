@@ -15,6 +15,7 @@
 #define HDR_JUMP		0x200
 #define HDR_MAGIC		0x202
 #define HDR_VERSION		0x206
+#define HDR_KERNEL_VERSION	0x20e
 #define HDR_LOADFLAGS		0x211
 #define HDR_INITRD_ADDR_MAX	0x22c
 #define HDR_KERNEL_ALIGNMENT	0x230
@@ -75,4 +76,21 @@ int kj_bzimage_parse(const void *buf, size_t len, struct kj_bzimage *bz)
 	    bz->init_size < bz->payload_size)
 		return -EBADMSG;
 	return 0;
+}
+
+int kj_bzimage_release(const void *buf, size_t len, char *out, size_t size)
+{
+	const uint8_t *p = buf;
+	size_t at, n;
+
+	if (!size || len < HDR_MIN_END || get_le16(p + HDR_BOOT_FLAG) != 0xaa55)
+		return -ENOEXEC;
+	at = get_le16(p + HDR_KERNEL_VERSION);
+	if (!at)
+		return -ENODATA;
+	at += HDR_JUMP;
+	for (n = 0; at + n < len && n + 1 < size && p[at + n] > ' '; n++)
+		out[n] = (char)p[at + n];
+	out[n] = '\0';
+	return n ? 0 : -ENODATA;
 }

@@ -16,6 +16,7 @@ static bool inherited(const char *arg, size_t len)
 		"console=", "earlyprintk=", "pci=", "acpi=", "acpi_", "noapic",
 		"nolapic", "iommu=", "intel_iommu=", "amd_iommu=", "i8042.",
 		"clocksource=", "tsc=", "driver_async_probe=", "initcall_blacklist=",
+		"lpj=",
 	};
 
 	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
@@ -49,5 +50,26 @@ size_t kj_cmdline_inherit(const char *cmdline, char *out, size_t size)
 		cmdline += len;
 		cmdline += strspn(cmdline, " \t\n");
 	}
+	return used;
+}
+
+size_t kj_cmdline_drop(char *cmdline, const char *word)
+{
+	size_t k = strlen(word), used = 0;
+	const char *in = cmdline;
+
+	while (*in) {
+		size_t len = strcspn(in, " \t\n");
+
+		if (len && !(len == k && !memcmp(in, word, k))) {
+			if (used)
+				cmdline[used++] = ' ';
+			memmove(cmdline + used, in, len);
+			used += len;
+		}
+		in += len;
+		in += strspn(in, " \t\n");
+	}
+	cmdline[used] = '\0';
 	return used;
 }

@@ -64,6 +64,10 @@ int kj_plan_check(const struct kj_load_plan *plan, const struct kj_range *allowe
  */
 int kj_bzimage_parse(const void *buf, size_t len, struct kj_bzimage *bz);
 
+/* The release a bzImage's version string begins with ("6.12.118-amd64"),
+ * into out; -ENODATA if it has none, -ENOEXEC if not a bzImage. */
+int kj_bzimage_release(const void *buf, size_t len, char *out, size_t size);
+
 struct kj_load_input {
 	const void *kernel;
 	size_t kernel_size;
@@ -102,5 +106,9 @@ int kj_load_plan_load(const struct kj_load_plan *plan);
  * does not fit on, none is copied. Returns the length written.
  */
 size_t kj_cmdline_inherit(const char *cmdline, char *out, size_t size);
+
+/* Removes from cmdline, in place, every argument that is word; returns
+ * the new length. */
+size_t kj_cmdline_drop(char *cmdline, const char *word);
 
 #endif

@@ -28,4 +28,12 @@ int kj_fw_memmap_read_dir(const char *dir, const struct kj_iomem *iomem,
  * it ("System RAM", "ACPI Tables"...), or 0 if it is not an e820 type. */
 uint32_t kj_e820_type(const char *name);
 
+/* The first "lpj=N)" on a "Calibrating delay loop" line of a kernel log,
+ * or 0. */
+uint64_t kj_lpj_parse(const char *log, size_t len);
+
+/* The running kernel's loops per jiffy (lib/machine/lpj.c), or 0 if its
+ * log no longer says. */
+uint64_t kj_running_lpj(void);
+
 #endif

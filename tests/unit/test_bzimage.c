@@ -116,3 +116,22 @@ TEST(bzimage_truncated)
 	CHECK_INT(kj_bzimage_parse(img, 100000, &bz), -EBADMSG);
 	free(img);
 }
+
+TEST(bzimage_release_of_real_kernels)
+{
+	uint8_t *kj = t_bzimage(KJUMP_HEAD, KJUMP_LEN);
+	uint8_t *deb = t_bzimage(DEBIAN_HEAD, DEBIAN_LEN);
+	char out[65];
+
+	CHECK_INT(kj_bzimage_release(kj, KJUMP_LEN, out, sizeof(out)), 0);
+	CHECK_STR(out, "6.12.117");
+	CHECK_INT(kj_bzimage_release(deb, DEBIAN_LEN, out, sizeof(out)), 0);
+	CHECK_STR(out, "6.1.0-56-amd64");
+	/* no version string; not a bzImage */
+	put_le16(kj + 0x20e, 0);
+	CHECK_INT(kj_bzimage_release(kj, KJUMP_LEN, out, sizeof(out)), -ENODATA);
+	kj[0x1fe] = 0;
+	CHECK_INT(kj_bzimage_release(kj, KJUMP_LEN, out, sizeof(out)), -ENOEXEC);
+	free(kj);
+	free(deb);
+}

@@ -448,3 +448,33 @@ TEST(cmdline_inherit)
 	CHECK_INT(kj_cmdline_inherit("console=ttyS0 console=tty0", out, 20), 13);
 	CHECK_STR(out, "console=ttyS0");
 }
+
+TEST(cmdline_drop)
+{
+	char line[] = "console=ttyS0 lpj=10384508  lpj=103845080 quiet lpj=10384508";
+
+	CHECK_INT(kj_cmdline_drop(line, "lpj=10384508"),
+		  strlen("console=ttyS0 lpj=103845080 quiet"));
+	CHECK_STR(line, "console=ttyS0 lpj=103845080 quiet");
+	CHECK_INT(kj_cmdline_drop(line, "quiet"), strlen("console=ttyS0 lpj=103845080"));
+	CHECK_STR(line, "console=ttyS0 lpj=103845080");
+}
+
+/* The test kernel's boot log in qemu (-smp 2): its boot CPU's line; the
+ * secondary CPU measured and says lpj= too, without a value. */
+TEST(lpj_from_kernel_log)
+{
+	size_t len;
+	char *log = t_data("dmesg-qemu-6.12.txt", &len);
+	static const char preset[] =
+		"<6>[    0.1] Calibrating delay loop (skipped) preset value.. 4800.00 BogoMIPS (lpj=9600000)\n";
+	static const char cut[] = "<6>[    0.1] Calibrating delay loop (skipped), value calculated "
+				  "using timer frequency.. 5192.25 BogoMIPS (lpj=1038";
+
+	CHECK_U64(kj_lpj_parse(log, len), 10384508);
+	CHECK_U64(kj_lpj_parse(preset, strlen(preset)), 9600000);
+	/* a line the ring buffer cut, and a log without the line */
+	CHECK_U64(kj_lpj_parse(cut, strlen(cut)), 0);
+	CHECK_U64(kj_lpj_parse(log, 200), 0);
+	free(log);
+}
