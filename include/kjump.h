@@ -262,7 +262,7 @@ int kj_vmcore_vmcoreinfo(const struct kj_vmcore *vc, const char **text);
 
 /* ---- Images (doc/image-format.md) ------------------------------------ */
 
-#define KJ_IMAGE_VERSION	3
+#define KJ_IMAGE_VERSION	4
 #define KJ_IMAGE_HEADER_SIZE	4096
 #define KJ_IMAGE_FLAG_COMPLETE	(1u << 0)
 #define KJ_IMAGE_FLAG_CONSUMED	(1u << 1)

@@ -26,13 +26,20 @@
 #define BLOCK_RUNS_MAX	KJ_BLOCK_RUNS_MAX
 #define BLOCK_RAW_MAX	KJ_BLOCK_RAW_MAX
 
+/* The head and runs, padded so that the data begins on a 4096-byte
+ * boundary of the block: stored data is then read into memory, and written
+ * from it, where O_DIRECT takes it, without a copy to align it. */
+static size_t meta_len(uint32_t nruns)
+{
+	return kj_align_up(B_RUNS + (size_t)nruns * RUN_SIZE, KJ_IMAGE_ALIGN);
+}
+
 size_t kj_block_bound(uint32_t nruns, uint32_t raw_len)
 {
 	size_t lz4 = kj_compress_bound(KJ_COMPRESS_LZ4, raw_len);
 	size_t zstd = kj_compress_bound(KJ_COMPRESS_ZSTD, raw_len);
-	size_t body = B_RUNS + (size_t)nruns * RUN_SIZE + (lz4 > zstd ? lz4 : zstd);
 
-	return kj_align_up(body, KJ_IMAGE_ALIGN);
+	return meta_len(nruns) + kj_align_up(lz4 > zstd ? lz4 : zstd, KJ_IMAGE_ALIGN);
 }
 
 static void put_runs(uint8_t *p, const struct kj_run *runs, uint32_t n)
@@ -44,12 +51,13 @@ static void put_runs(uint8_t *p, const struct kj_run *runs, uint32_t n)
 	}
 }
 
-/* The checksum covers the head without its checksum, then the body. */
+/* The checksum covers the head without its checksum, then the body: the
+ * runs, their padding and the data (which may lie apart, at data). */
 static uint64_t block_checksum(const uint8_t *buf, uint32_t nruns,
-			       uint32_t comp_len)
+			       const uint8_t *data, uint32_t comp_len)
 {
-	return kj_checksum2(buf, B_CHECKSUM, buf + B_RUNS,
-			 (size_t)nruns * RUN_SIZE + comp_len);
+	return kj_checksum3(buf, B_CHECKSUM, buf + B_RUNS, meta_len(nruns) - B_RUNS,
+			    data, comp_len);
 }
 
 /*
@@ -77,8 +85,9 @@ static bool looks_incompressible(enum kj_compressor c, int level,
 	return true;
 }
 
-/* The stored form of the page data: compressed, or as it is when that
- * is not smaller (comp_len == raw_len, see doc/image-format.md). */
+/* The page data compressed into dst, or -1 when it is to be stored as it
+ * is: not smaller compressed (comp_len == raw_len then, see
+ * doc/image-format.md). */
 static long put_data(const struct kj_block *b, enum kj_compressor c,
 		     int level, uint8_t *dst, size_t cap)
 {
@@ -86,37 +95,55 @@ static long put_data(const struct kj_block *b, enum kj_compressor c,
 
 	if (c != KJ_COMPRESS_NONE && !looks_incompressible(c, level, b->data, b->raw_len))
 		comp = kj_compress(c, level, b->data, b->raw_len, dst, cap);
-	if (comp < 0 || (uint64_t)comp >= b->raw_len) {
-		memcpy(dst, b->data, b->raw_len);
-		comp = b->raw_len;
-	}
-	return comp;
+	return comp < 0 || (uint64_t)comp >= b->raw_len ? -1 : comp;
 }
 
-int kj_block_encode(const struct kj_block *b, enum kj_compressor c, int level,
-		    uint8_t *out, size_t *len, uint64_t *checksum)
+int kj_block_encode_apart(const struct kj_block *b, enum kj_compressor c,
+			  int level, uint8_t *out, size_t *len, bool *apart,
+			  uint64_t *checksum)
 {
-	size_t runs_len = (size_t)b->nruns * RUN_SIZE;
-	size_t cap = kj_block_bound(b->nruns, b->raw_len) - B_RUNS - runs_len;
+	size_t meta = meta_len(b->nruns);
+	size_t cap = kj_block_bound(b->nruns, b->raw_len) - meta;
 	long comp;
-	size_t total;
 
-	if (b->nruns > BLOCK_RUNS_MAX || b->raw_len > BLOCK_RAW_MAX)
+	if (b->nruns > BLOCK_RUNS_MAX || b->raw_len > BLOCK_RAW_MAX ||
+	    b->raw_len % KJ_PAGE_SIZE)
 		return -E2BIG;
-	comp = put_data(b, c, level, out + B_RUNS + runs_len, cap);
-	total = kj_align_up(B_RUNS + runs_len + (size_t)comp, KJ_IMAGE_ALIGN);
+	comp = put_data(b, c, level, out + meta, cap);
+	*apart = comp < 0;
+	if (*apart)
+		comp = b->raw_len;
 	memcpy(out + B_MAGIC, MAGIC, 8);
 	put_le64(out + B_SEQ, b->seq);
 	put_le32(out + B_NRUNS, b->nruns);
 	put_le32(out + B_RAW_LEN, b->raw_len);
 	put_le32(out + B_COMP_LEN, (uint32_t)comp);
-	put_le32(out + B_BLOCK_LEN, (uint32_t)total);
+	put_le32(out + B_BLOCK_LEN, (uint32_t)(meta + kj_align_up((size_t)comp, KJ_IMAGE_ALIGN)));
 	put_runs(out + B_RUNS, b->runs, b->nruns);
-	memset(out + B_RUNS + runs_len + comp, 0, total - B_RUNS - runs_len - (size_t)comp);
-	*checksum = block_checksum(out, b->nruns, (uint32_t)comp);
+	memset(out + B_RUNS + (size_t)b->nruns * RUN_SIZE, 0,
+	       meta - B_RUNS - (size_t)b->nruns * RUN_SIZE);
+	*len = meta;
+	if (!*apart) {
+		*len = meta + kj_align_up((size_t)comp, KJ_IMAGE_ALIGN);
+		memset(out + meta + comp, 0, *len - meta - (size_t)comp);
+	}
+	*checksum = block_checksum(out, b->nruns, *apart ? b->data : out + meta,
+				   (uint32_t)comp);
 	put_le64(out + B_CHECKSUM, *checksum);
-	*len = total;
 	return 0;
+}
+
+int kj_block_encode(const struct kj_block *b, enum kj_compressor c, int level,
+		    uint8_t *out, size_t *len, uint64_t *checksum)
+{
+	bool apart;
+	int err = kj_block_encode_apart(b, c, level, out, len, &apart, checksum);
+
+	if (!err && apart) {
+		memcpy(out + *len, b->data, b->raw_len);
+		*len += b->raw_len;
+	}
+	return err;
 }
 
 int kj_block_head_decode(const uint8_t *buf, struct kj_block_head *h,
@@ -134,7 +161,7 @@ int kj_block_head_decode(const uint8_t *buf, struct kj_block_head *h,
 	h->comp_len = get_le32(buf + B_COMP_LEN);
 	h->block_len = get_le32(buf + B_BLOCK_LEN);
 	h->checksum = get_le64(buf + B_CHECKSUM);
-	body = B_RUNS + (uint64_t)h->nruns * RUN_SIZE + h->comp_len;
+	body = meta_len(h->nruns) + (uint64_t)h->comp_len;
 	/* Compressed data is shorter than raw_len and stored data as long
 	 * (doc/image-format.md): never longer. */
 	if (h->nruns > BLOCK_RUNS_MAX || h->raw_len > BLOCK_RAW_MAX ||
@@ -169,17 +196,30 @@ static int get_runs(const uint8_t *p, const struct kj_block_head *h,
 
 size_t kj_block_meta_len(const struct kj_block_head *h)
 {
-	return B_RUNS + (size_t)h->nruns * RUN_SIZE;
+	return meta_len(h->nruns);
 }
 
-/* The checksum, and zero padding after the data (block_len bytes). */
+static bool zeros(const uint8_t *p, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+/* The checksum, and the zero padding after the runs and after the data
+ * (block_len bytes). */
 enum kj_image_fault kj_block_check(const uint8_t *buf, const struct kj_block_head *h)
 {
-	if (block_checksum(buf, h->nruns, h->comp_len) != h->checksum)
+	size_t runs_end = B_RUNS + (size_t)h->nruns * RUN_SIZE;
+	size_t data_end = kj_block_meta_len(h) + h->comp_len;
+
+	if (block_checksum(buf, h->nruns, buf + kj_block_meta_len(h), h->comp_len) !=
+	    h->checksum)
 		return KJ_IMG_BAD_BLOCK_CHECKSUM;
-	for (size_t i = kj_block_meta_len(h) + h->comp_len; i < h->block_len; i++)
-		if (buf[i])
-			return KJ_IMG_BAD_BLOCK_LEN;
+	if (!zeros(buf + runs_end, kj_block_meta_len(h) - runs_end) ||
+	    !zeros(buf + data_end, h->block_len - data_end))
+		return KJ_IMG_BAD_BLOCK_LEN;
 	return KJ_IMG_OK;
 }
 

@@ -20,10 +20,18 @@ uint64_t kj_checksum(const void *buf, size_t len)
 /* The checksum of two pieces, as if they were one. */
 uint64_t kj_checksum2(const void *a, size_t alen, const void *b, size_t blen)
 {
+	return kj_checksum3(a, alen, b, blen, NULL, 0);
+}
+
+/* The checksum of three pieces, as if they were one. */
+uint64_t kj_checksum3(const void *a, size_t alen, const void *b, size_t blen,
+		      const void *c, size_t clen)
+{
 	XXH64_state_t st;
 
 	XXH64_reset(&st, 0);
 	XXH64_update(&st, a, alen);
 	XXH64_update(&st, b, blen);
+	XXH64_update(&st, c, clen);
 	return XXH64_digest(&st);
 }

@@ -107,6 +107,17 @@ void kj_trailer_encode(uint8_t *t, uint64_t nblocks, uint64_t saved,
 
 uint64_t kj_checksum(const void *buf, size_t len);
 uint64_t kj_checksum2(const void *a, size_t alen, const void *b, size_t blen);
+uint64_t kj_checksum3(const void *a, size_t alen, const void *b, size_t blen,
+		      const void *c, size_t clen);
+
+/*
+ * kj_block_encode(), except that data stored as it is stays where it is:
+ * then *apart is true, out holds the block's first *len bytes (head, runs,
+ * padding) and b->data (raw_len bytes, a multiple of 4096) is the rest.
+ */
+int kj_block_encode_apart(const struct kj_block *b, enum kj_compressor c,
+			  int level, uint8_t *out, size_t *len, bool *apart,
+			  uint64_t *checksum);
 
 /* Compress src into dst (cap bytes); returns the size or a negative errno. */
 long kj_compress(enum kj_compressor c, int level, const void *src, size_t len,
@@ -126,7 +137,8 @@ const uint8_t *kj_block_stored(const uint8_t *buf, const struct kj_block_head *h
 /* The page data, raw_len bytes, into out; -EBADMSG if it does not decode. */
 int kj_block_data(const uint8_t *buf, const struct kj_block_head *h,
 		  enum kj_compressor c, uint8_t *out);
-/* Bytes of the head and the run table, which come before the data. */
+/* Bytes of the head, the run table and its padding, which come before
+ * the data: a multiple of 4096. */
 size_t kj_block_meta_len(const struct kj_block_head *h);
 
 struct kj_image {
@@ -195,6 +207,12 @@ int kj_image_writer_open_extents(const char *path, const struct kj_extents *ext,
 int kj_image_writer_append(struct kj_image_writer *w, const uint8_t *buf,
 			   size_t len, uint64_t checksum, uint32_t data_pages,
 			   uint32_t zero_pages);
+/* The same for a block from kj_block_encode_apart(): its first len bytes
+ * at buf, the rest (rest_len bytes) at rest. */
+int kj_image_writer_append_apart(struct kj_image_writer *w, const uint8_t *buf,
+				 size_t len, const uint8_t *rest, size_t rest_len,
+				 uint64_t checksum, uint32_t data_pages,
+				 uint32_t zero_pages);
 /* Writes the trailer, syncs, then writes the header with the complete flag
  * and the page counts, and syncs again. pages_free is the caller's count. */
 int kj_image_writer_finish(struct kj_image_writer *w, uint64_t pages_free);

@@ -142,7 +142,9 @@ static int decode(struct walker *wk, struct wslot *sl)
 {
 	const uint8_t *stored = kj_block_stored(sl->buf, &sl->bh);
 
-	if (stored && !wk->o->aligned) {
+	/* the data begins on a 4096-byte boundary of the block, and buf on
+	 * one of memory */
+	if (stored && (!wk->o->aligned || !((uintptr_t)stored % KJ_IMAGE_ALIGN))) {
 		sl->bdata = stored;
 		return 0;
 	}

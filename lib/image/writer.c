@@ -159,16 +159,27 @@ int kj_image_writer_append(struct kj_image_writer *w, const uint8_t *buf,
 			   size_t len, uint64_t checksum, uint32_t data_pages,
 			   uint32_t zero_pages)
 {
+	return kj_image_writer_append_apart(w, buf, len, NULL, 0, checksum,
+					    data_pages, zero_pages);
+}
+
+int kj_image_writer_append_apart(struct kj_image_writer *w, const uint8_t *buf,
+				 size_t len, const uint8_t *rest, size_t rest_len,
+				 uint64_t checksum, uint32_t data_pages,
+				 uint32_t zero_pages)
+{
 	int err;
 
-	if (w->capacity && w->offset + len + KJ_IMAGE_ALIGN > w->capacity)
+	if (w->capacity && w->offset + len + rest_len + KJ_IMAGE_ALIGN > w->capacity)
 		return -ENOSPC;
 	err = keep_sum(w, checksum);
 	if (!err)
 		err = write_aligned(w, buf, len, w->offset);
+	if (!err && rest_len)
+		err = write_aligned(w, rest, rest_len, w->offset + len);
 	if (err)
 		return err;
-	w->offset += len;
+	w->offset += len + rest_len;
 	w->h.nblocks++;
 	w->saved += data_pages;
 	w->zero += zero_pages;

@@ -30,6 +30,7 @@ struct slot {
 	struct kj_run *runs;
 	uint8_t *out;
 	size_t out_len;
+	bool apart;			/* the block's data stays in raw */
 	uint64_t sum;
 	uint32_t data_pages, zero_pages;
 };
@@ -79,8 +80,9 @@ static void *worker(void *arg)
 		sl->state = SLOT_ENCODING;
 		pthread_mutex_unlock(&s->mu);
 		double t = kj_seconds();
-		int err = kj_block_encode(&sl->b, s->o->compressor, s->o->level,
-					  sl->out, &sl->out_len, &sl->sum);
+		int err = kj_block_encode_apart(&sl->b, s->o->compressor, s->o->level,
+						sl->out, &sl->out_len, &sl->apart,
+						&sl->sum);
 		t = kj_seconds() - t;
 		pthread_mutex_lock(&s->mu);
 		s->encode_s += t;
@@ -109,8 +111,11 @@ static void *writer(void *arg)
 		}
 		pthread_mutex_unlock(&s->mu);
 		double t = kj_seconds();
-		int err = kj_image_writer_append(s->w, sl->out, sl->out_len, sl->sum,
-						 sl->data_pages, sl->zero_pages);
+		int err = kj_image_writer_append_apart(s->w, sl->out, sl->out_len,
+						       sl->apart ? sl->raw : NULL,
+						       sl->apart ? sl->b.raw_len : 0,
+						       sl->sum, sl->data_pages,
+						       sl->zero_pages);
 		t = kj_seconds() - t;
 		pthread_mutex_lock(&s->mu);
 		s->write_s += t;

@@ -23,11 +23,18 @@
 /* A block is at most 4 MiB of data plus its runs: 8 MiB is room enough. */
 static uint8_t hdr[4096], blk[8 << 20];
 
+/* Where the block's data begins: after the runs, on a 4096-byte
+ * boundary of the block. */
+static size_t data_off(void)
+{
+	return kj_align_up(0x28 + 16 * (size_t)get_le32(blk + 0x10), 4096);
+}
+
 static void reseal_block(void)
 {
-	uint32_t nruns = get_le32(blk + 0x10), comp = get_le32(blk + 0x18);
+	uint32_t comp = get_le32(blk + 0x18);
 
-	put_le64(blk + 0x20, kj_checksum2(blk, 0x20, blk + 0x28, nruns * 16u + comp));
+	put_le64(blk + 0x20, kj_checksum2(blk, 0x20, blk + 0x28, data_off() - 0x28 + comp));
 }
 
 static int damage(const char *where, uint64_t data)
@@ -56,7 +63,7 @@ static int damage(const char *where, uint64_t data)
 		put_le32(hdr + KJ_HDR_FREE_FILL, fill);
 		kj_image_header_seal(hdr);
 	} else if (!strcmp(where, "block-checksum"))
-		blk[0x28 + 16 * get_le32(blk + 0x10) + 10] ^= 1;
+		blk[data_off() + 10] ^= 1;
 	else if (!strcmp(where, "runs")) {
 		put_le32(blk + 0x28 + 12, 9);
 		reseal_block();

@@ -91,7 +91,7 @@ damage header-checksum "kjump: error: 'bad': bad header checksum"
 damage incomplete "kjump: error: 'bad' is incomplete: the save did not finish"
 damage block-checksum "kjump: error: 'bad': block 0 at byte 12288: bad block checksum"
 damage runs "kjump: error: 'bad': block 0 at byte 12288: bad run table"
-damage truncate "kjump: error: 'bad': at byte 126976: truncated"
+damage truncate "kjump: error: 'bad': at byte 135168: truncated"
 
 # A header torn by a power cut (its checksum fails): the copy at 4096
 # stands in, and the image is whole. Both torn: the image is refused.

@@ -12,7 +12,7 @@
 static int head_with(uint32_t nruns, uint32_t raw, uint32_t comp)
 {
 	uint8_t buf[KJ_BLOCK_HEAD_SIZE] = "KJBLOCK1";
-	uint64_t body = KJ_BLOCK_HEAD_SIZE + (uint64_t)nruns * 16 + comp;
+	uint64_t body = kj_align_up(KJ_BLOCK_HEAD_SIZE + (uint64_t)nruns * 16, 4096) + comp;
 	enum kj_image_fault f = KJ_IMG_OK;
 	struct kj_block_head h;
 

@@ -171,6 +171,46 @@ TEST(image_block_round_trip)
 	}
 }
 
+/* Data stored as it is stays apart: the head and runs, then the data as
+ * given, make the block kj_block_encode() makes, and it decodes; its data
+ * begins on a 4096-byte boundary of the block. */
+TEST(image_block_stored_apart)
+{
+	static struct kj_run runs[] = { { 0x100, 2, KJ_RUN_DATA }, { 0x102, 1, KJ_RUN_ZERO } };
+	uint8_t *data = aligned_alloc(4096, 2 * 4096);
+	struct kj_block b = { 3, runs, 2, data, 2 * 4096 };
+	uint8_t *whole = calloc(1, kj_block_bound(2, b.raw_len));
+	uint8_t *head = calloc(1, kj_block_bound(2, b.raw_len));
+	uint64_t x = 88172645463325252ull, sum, sum_apart;
+	size_t len, head_len;
+	bool apart = false;
+
+	for (size_t i = 0; i < b.raw_len; i++) {	/* noise: stored as it is */
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		data[i] = (uint8_t)x;
+	}
+	CHECK_INT(kj_block_encode(&b, KJ_COMPRESS_LZ4, 1, whole, &len, &sum), 0);
+	CHECK_INT(kj_block_encode_apart(&b, KJ_COMPRESS_LZ4, 1, head, &head_len, &apart,
+					&sum_apart), 0);
+	CHECK(apart);
+	CHECK_INT(head_len, 4096);
+	CHECK_INT(len, 3 * 4096);
+	CHECK_U64(sum_apart, sum);
+	CHECK(!memcmp(head, whole, head_len));
+	CHECK(!memcmp(whole + head_len, data, b.raw_len));
+	/* compressible data is not apart */
+	memset(data, 0x5a, b.raw_len);
+	CHECK_INT(kj_block_encode_apart(&b, KJ_COMPRESS_LZ4, 1, head, &head_len, &apart,
+					&sum_apart), 0);
+	CHECK(!apart);
+	CHECK(head_len == 4096 * 2);
+	free(data);
+	free(whole);
+	free(head);
+}
+
 static enum kj_image_fault decode_fault(uint8_t *buf)
 {
 	struct kj_block_head h;
@@ -191,9 +231,10 @@ static enum kj_image_fault decode_fault(uint8_t *buf)
  * checksum. */
 static void reseal(uint8_t *buf)
 {
-	uint32_t nruns = get_le32(buf + 0x10), comp = get_le32(buf + 0x18);
+	uint32_t comp = get_le32(buf + 0x18);
 
-	put_le64(buf + 0x20, kj_checksum2(buf, 0x20, buf + 0x28, nruns * 16u + comp));
+	/* the runs and their padding to 4096, then the data */
+	put_le64(buf + 0x20, kj_checksum2(buf, 0x20, buf + 0x28, 4096 - 0x28 + comp));
 }
 
 TEST(image_block_corruptions)
@@ -202,9 +243,15 @@ TEST(image_block_corruptions)
 	uint64_t sum;
 	size_t len = sample_block(KJ_COMPRESS_LZ4, &buf, &sum);
 
-	buf[0x60] ^= 1;				/* page data */
+	buf[0x1010] ^= 1;			/* page data */
 	CHECK_INT(decode_fault(buf), KJ_IMG_BAD_BLOCK_CHECKSUM);
-	buf[0x60] ^= 1;
+	buf[0x1010] ^= 1;
+	buf[0x60] = 1;				/* the runs' padding */
+	CHECK_INT(decode_fault(buf), KJ_IMG_BAD_BLOCK_CHECKSUM);
+	reseal(buf);
+	CHECK_INT(decode_fault(buf), KJ_IMG_BAD_BLOCK_LEN);
+	buf[0x60] = 0;
+	reseal(buf);
 	buf[0x00] = 'X';
 	CHECK_INT(decode_fault(buf), KJ_IMG_BAD_BLOCK_MAGIC);
 	buf[0x00] = 'K';
@@ -225,7 +272,7 @@ TEST(image_block_corruptions)
 	CHECK_INT(decode_fault(buf), KJ_IMG_BAD_RUNS);
 	put_le32(buf + 0x28 + 8, 2);
 	put_le32(buf + 0x28 + 16, 0x102);
-	memset(buf + 0x28 + 48, 0xff, 16);	/* the LZ4 stream's first tokens */
+	memset(buf + 0x1000, 0xff, 16);		/* the LZ4 stream's first tokens */
 	reseal(buf);
 	CHECK_INT(decode_fault(buf), KJ_IMG_BAD_DATA);
 	free(buf);
