@@ -162,8 +162,8 @@ static size_t append_extents(char *buf, size_t size, size_t n,
 	return n;
 }
 
-/* What B does not start: the PS/2 keyboard and mouse controller. */
-#define B_LEAVES_OUT "initcall_blacklist=i8042_init"
+/* What B and R do not start: the PS/2 keyboard and mouse controller. */
+#define LEFT_OUT "initcall_blacklist=i8042_init"
 
 size_t kj_task_cmdline(char *buf, size_t size, const char *action,
 		       const char *image, const char *compress,
@@ -175,12 +175,12 @@ size_t kj_task_cmdline(char *buf, size_t size, const char *action,
 	kj_machine_append(base, sizeof(base));
 	/* B and R are kjump's own: their boot messages slowed each boot
 	 * (under emulation, 0.3 s on a serial console); warnings still show.
-	 * B has no use for the keyboard controller: when it took it, A's
-	 * keyboard, back from B, waited 0.2 s for an answer at every
-	 * resume. R keeps it, for a passphrase. */
-	n = (size_t)snprintf(buf, size, "%s quiet%s kjump.action=%s kjump.image=%s",
-			     base, strcmp(action, "restore") ? " " B_LEAVES_OUT : "",
-			     action, image);
+	 * Neither has a use for the keyboard controller: when they took it,
+	 * A's keyboard, back from them, missed a command and waited 0.2 s at
+	 * every resume (an R that is to ask for a passphrase will need it,
+	 * and must let its probing settle before the jump). */
+	n = (size_t)snprintf(buf, size, "%s quiet " LEFT_OUT " kjump.action=%s kjump.image=%s",
+			     base, action, image);
 	if (compress && n < size)
 		n += (size_t)snprintf(buf + n, size - n, " kjump.compress=%s", compress);
 	return append_extents(buf, size, n, x);
