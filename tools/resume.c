@@ -47,7 +47,11 @@ static void resume_usage(FILE *f, bool restore)
 		  "a boot straight into R, one boot instead of two: for a boot loader's\n"
 		  "one-shot entry with this kernel and kjump's initramfs. It describes\n"
 		  "this machine (its RAM, less the region and low memory, as memmap=\n"
-		  "persistent memory), not one image: R checks the image, all of it.\n");
+		  "persistent memory), not one image: R checks the image, all of it.\n"
+		  "On a machine booted by UEFI, whose kernel loader places the kernel\n"
+		  "whatever memmap= says, it is the line for C instead (the region as\n"
+		  "crashkernel=SIZE@START, kjump.action=resume): kjump's initramfs, with\n"
+		  "the kernel and R's initramfs in it, checks the image and starts R.\n");
 }
 
 static int parse_resume(int argc, char **argv, struct resume *r, bool restore)

@@ -6,8 +6,9 @@
  * kjump.fill= (B: what A's free pages hold), kjump.stamp= (B: the stamp A
  * put on the target), kjump.disks= (B: the disks to fingerprint),
  * kjump.uuid= (R started by C), kjump.action=resident (B waiting for
- * tasks in its target's stamp, resident_task), and kjump.resume=
- * with kjump.noresume= (in C).
+ * tasks in its target's stamp, resident_task), kjump.action=resume (C
+ * started by a boot loader's one-shot entry under UEFI), and
+ * kjump.resume= with kjump.noresume= (in C in a normal boot).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -172,24 +173,31 @@ static int resident_task(const struct kj_report *r, const struct boot_args *a)
 	return err;
 }
 
-/* R, started by C (kjump.uuid= names the image it checked) or by the boot
+/*
+ * R, started by C (kjump.uuid= names the image it checked) or by the boot
  * loader with the arguments of kj_resume_boot_args(): write the image
- * back and jump into it. Back here means it could not: reboot, and the
- * next boot tries again or discards the image. */
-static int restore_task(const struct kj_report *r, const struct boot_args *a)
+ * back and jump into it. Or, under UEFI, C started by the boot loader's
+ * one-shot entry with those arguments (kjump.action=resume): check the
+ * image and start R. Either way this boot was only for the resume: back
+ * here means it could not be, so reboot, and the next boot tries again or
+ * discards the image.
+ */
+static int started_to_resume(const struct kj_report *r, const struct boot_args *a,
+			     bool restore)
 {
+	const char *what = restore ? "restore" : "resume";
 	struct kj_extents x;
 	struct kj_resume_opts o = { .image = a->image, .report = r,
-				    .uuid = *a->uuid ? a->uuid : NULL };
+				    .uuid = restore && *a->uuid ? a->uuid : NULL };
 	int err = extents(r, a, &x);
 
 	o.extents = x.n ? &x : NULL;
-	say_info(r, "restore: from '%s'%s", a->image,
+	say_info(r, "%s: from '%s'%s", what, a->image,
 		 o.uuid ? ", which C checked" : ", started by the boot loader");
 	if (!err)
-		err = kj_restore(&o);
+		err = restore ? kj_restore(&o) : kj_resume(&o);
 	kj_extents_release(&x);
-	say_error(r, "restore failed, rebooting");
+	say_error(r, "%s failed, rebooting", what);
 	kj_reboot();
 	return err;
 }
@@ -217,7 +225,9 @@ int kj_boot_task(const char *cmdline, const struct kj_report *r)
 	if (!strcmp(a.action, "snapshot") || !strcmp(a.action, "hibernate"))
 		return save_task(r, &a);
 	if (!strcmp(a.action, "restore"))
-		return restore_task(r, &a);
+		return started_to_resume(r, &a, true);
+	if (!strcmp(a.action, "resume"))
+		return started_to_resume(r, &a, false);
 	if (!strcmp(a.action, "resident"))
 		return resident_task(r, &a);
 	if (*a.action) {

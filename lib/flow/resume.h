@@ -30,6 +30,12 @@ void kj_resume_release(struct resume *s);
 /* The legacy persistent memory of R's plan, where it writes, into out
  * (KJ_E820_MAX entries); how many. */
 size_t kj_pram_of(const struct kj_load_plan *plan, struct kj_range *out);
+/* ram[0..n) in at most max spans, sorted into out (n entries): adjacent
+ * ranges joined across the smallest gaps first, never across one that
+ * touches keep[0..nkeep). Their count; 0 if they do not fit in max. */
+size_t kj_avoid_spans(const struct kj_range *ram, size_t n,
+		      const struct kj_range *keep, size_t nkeep,
+		      struct kj_range *out, size_t max);
 /* R's command line into s->append: the task, and when C starts R
  * (from_c), the UUID of the image C checked. */
 int kj_resume_task(struct resume *s, bool from_c);

@@ -256,3 +256,26 @@ bool kj_iomem_is_ram(const struct kj_iomem *iomem, uint64_t start,
 {
 	return kj_iomem_covers(iomem, "System RAM", start, size);
 }
+
+/*
+ * Top-level "System RAM", adjacent entries joined: a boot loader's
+ * setup_data (under UEFI, at places that vary from boot to boot) splits
+ * the kernel's RAM where it lies, and the same RAM must read the same in
+ * A, in C and in R.
+ */
+size_t kj_iomem_system_ram(const struct kj_iomem *iomem, struct kj_range *out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < kj_iomem_count(iomem); i++) {
+		const struct kj_iomem_entry *e = kj_iomem_get(iomem, i);
+
+		if (e->depth || strcmp(e->name, "System RAM"))
+			continue;
+		if (n && out[n - 1].end + 1 == e->range.start)
+			out[n - 1].end = e->range.end;
+		else
+			out[n++] = e->range;
+	}
+	return n;
+}

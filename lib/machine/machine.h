@@ -17,6 +17,10 @@
 bool kj_iomem_covers(const struct kj_iomem *iomem, const char *name,
 		     uint64_t start, uint64_t size);
 
+/* Top-level "System RAM" into out (kj_iomem_count() entries at most),
+ * adjacent entries joined; how many ranges. */
+size_t kj_iomem_system_ram(const struct kj_iomem *iomem, struct kj_range *out);
+
 /* The firmware's map: /sys/firmware/memmap, else /proc/iomem's top level. */
 int kj_fw_memmap_read(const struct kj_iomem *iomem,
 		      struct kj_e820_entry **out, size_t *n);

@@ -20,19 +20,13 @@
 
 static int collect_ram(const struct kj_iomem *iomem, struct kj_system *sys)
 {
-	size_t n = 0, count = kj_iomem_count(iomem);
+	size_t count = kj_iomem_count(iomem);
 
 	sys->ram = calloc(count ? count : 1, sizeof(*sys->ram));
 	if (!sys->ram)
 		return -ENOMEM;
-	for (size_t i = 0; i < count; i++) {
-		const struct kj_iomem_entry *e = kj_iomem_get(iomem, i);
-
-		if (!e->depth && !strcmp(e->name, "System RAM"))
-			sys->ram[n++] = e->range;
-	}
-	sys->nram = n;
-	return n ? 0 : -ENODATA;
+	sys->nram = kj_iomem_system_ram(iomem, sys->ram);
+	return sys->nram ? 0 : -ENODATA;
 }
 
 static int read_vmcoreinfo(struct kj_system *sys)

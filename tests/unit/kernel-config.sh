@@ -24,3 +24,8 @@ fi
 
 t_expect config_unreadable 2 "check-config: error: cannot read '/nonexistent'" \
 	"$check" /nonexistent
+
+sed 's/^CONFIG_EFI_STUB=y$/# CONFIG_EFI_STUB is not set/' "$frag" >"$t_tmp/noefi"
+t_expect config_without_efi_stub 1 \
+	"check-config: error: '$t_tmp/noefi' lacks CONFIG_EFI_STUB=y, needed to be started by UEFI firmware (and by qemu's OVMF in the tests)" \
+	"$check" "$t_tmp/noefi"

@@ -14,7 +14,7 @@ serial_logs= qemu_logs=
 # vm_setup NAME: a fresh work directory for scenario NAME, in $work.
 vm_setup() {
 	vm_name=$1
-	work=${KJ_VM_WORK:-$KJ_BUILD/vm}/$vm_name
+	work=${KJ_VM_WORK:-$KJ_BUILD/vm}/$vm_name$(vm_firmware_suffix -)
 	rm -rf "$work"
 	mkdir -p "$work"
 	if [ -z "${KJ_KERNEL:-}" ]; then
@@ -41,6 +41,34 @@ vm_initramfs() {
 		vm_fail "cannot build the initramfs, see $work/initramfs.log"
 }
 
+# vm_firmware_suffix [SEP]: "" under SeaBIOS (the default); under OVMF
+# (KJ_FIRMWARE=ovmf) SEP and "ovmf": " (ovmf)" in result lines, "-ovmf" in
+# work directories.
+vm_firmware_suffix() {
+	case ${KJ_FIRMWARE:-seabios} in
+	ovmf) [ "${1:-}" = - ] && echo "-ovmf" || echo " (ovmf)" ;;
+	esac
+}
+
+# vm_machine GUEST: qemu's machine and firmware arguments, into
+# vm_machine_args. SeaBIOS: the pc machine. OVMF (Debian's ovmf, 4 MiB
+# flash): the q35 machine, its firmware code read-only, a copy of the
+# variable store per guest.
+vm_machine() {
+	local code=/usr/share/OVMF/OVMF_CODE_4M.fd vars=/usr/share/OVMF/OVMF_VARS_4M.fd
+	case ${KJ_FIRMWARE:-seabios} in
+	seabios) vm_machine_args=(-machine pc) ;;
+	ovmf)
+		[ -r "$code" ] && cp "$vars" "$work/$1.vars.fd" ||
+			vm_fail "no OVMF firmware in /usr/share/OVMF (Debian's ovmf package)"
+		vm_machine_args=(-machine q35
+			-drive "if=pflash,format=raw,unit=0,readonly=on,file=$code"
+			-drive "if=pflash,format=raw,unit=1,file=$work/$1.vars.fd")
+		;;
+	*) vm_fail "KJ_FIRMWARE is '$KJ_FIRMWARE'; it can be seabios or ovmf" ;;
+	esac
+}
+
 # vm_boot GUEST INITRD APPEND [TIMEOUT [MEM [SMP [qemu args...]]]]
 # Boots the kernel under software emulation until it powers off or the
 # timeout ends. The serial log is $work/GUEST.serial.log, qemu's own log
@@ -53,8 +81,9 @@ vm_boot() {
 	local scale=${KJ_VM_TIMEOUT_SCALE:-1} rc
 	serial_logs="$serial_logs $work/$guest.serial.log"
 	qemu_logs="$qemu_logs $work/$guest.qemu.log"
+	vm_machine "$guest"
 	timeout -k 5 $((timeout * scale)) qemu-system-x86_64 \
-		-machine pc -accel tcg -m "$mem" -smp "$smp" \
+		"${vm_machine_args[@]}" -accel tcg -m "$mem" -smp "$smp" \
 		-kernel "$KJ_KERNEL" -initrd "$initrd" \
 		-append "console=ttyS0 panic=-1 no_console_suspend $append" \
 		-display none -monitor none -no-reboot \
@@ -114,13 +143,13 @@ vm_counter() {
 }
 
 vm_pass() {
-	echo "PASS $vm_name"
+	echo "PASS $vm_name$(vm_firmware_suffix)"
 	[ -n "${1:-}" ] && echo "  $1"
 	exit 0
 }
 
 vm_fail() {
-	echo "FAIL ${vm_name:-?}: $1"
+	echo "FAIL ${vm_name:-?}$(vm_firmware_suffix): $1"
 	for f in $serial_logs $qemu_logs; do
 		[ -e "$f" ] && echo "  log: $f"
 	done
