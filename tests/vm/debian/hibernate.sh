@@ -85,7 +85,7 @@ kj_hibernate() {
 	[ -n "$before" ] || vm_fail "hibernate: the workload did not start: $(debian_field hibernate 'load: ')"
 	boot_id=$(debian_field hibernate 'boot: .*, boot ' | cut -d, -f1)
 	vm_count hibernate "^kjtest: after: " >/dev/null &&
-		vm_fail "hibernate: the system came back instead of powering off: $(vm_log hibernate | grep -E 'kjump.*error|PM: .*(rror|ail)' | head -2)"
+		vm_fail "hibernate: the system came back instead of powering off: $(vm_log hibernate | grep -E 'kjump.*error|PM: .*(rror|ail)|Failed to put system to sleep' | head -2)"
 	[ "$kj_system" != kjump ] || vm_count hibernate "^kjump: hibernated, powering off$" >/dev/null ||
 		vm_fail "hibernate: no line from B saving the image"
 	asked=$(debian_field hibernate 'hibernate: asking at ')
