@@ -8,6 +8,9 @@
 
 #define KJ_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* What kjump keeps for the length of a boot: its load state, A's lpj=. */
+#define KJ_RUN_DIR "/run/kjump"
+
 /* To the callback of kj_set_print(), if any. Messages end without a
  * newline. */
 __attribute__((format(printf, 2, 3)))

@@ -169,21 +169,23 @@ static int hop_args(const struct kj_resume_opts *o, char *out, size_t size)
 
 int kj_resume_boot_args(const struct kj_resume_opts *o, char *out, size_t size)
 {
+	bool uefi = booted_by_uefi();
 	struct resume s = { .o = o };
 	struct boot_args b = { .r = o->report, .out = out, .size = size };
+	/* R's plan is made either way: it checks this machine can take it;
+	 * the memmap= ranges are only for R booted straight */
 	struct kj_flow_load l = {
 		.o = { .append = "", .report = o->report },
 		.restore = true, .dry_run = true,
-		.check = memmap_args, .check_ctx = &b,
+		.check = uefi ? NULL : memmap_args, .check_ctx = &b,
 	};
 	int err = kj_resume_task(&s, false);
 
 	if (size)
 		out[0] = '\0';
-	/* R's plan is made either way: it checks this machine can take it */
 	if (!err)
 		err = kj_flow_load(&l);
-	if (!err && booted_by_uefi())
+	if (!err && uefi)
 		return hop_args(o, out, size);
 	if (!err && b.len < size)
 		b.len += (size_t)snprintf(out + b.len, size - b.len, "%s", s.append);

@@ -12,14 +12,13 @@
 
 #include "flow/flow.h"
 
-#define STATE_DIR "/run/kjump"
-#define STATE_FILE STATE_DIR "/loaded"
+#define STATE_FILE KJ_RUN_DIR "/loaded"
 
 int kj_load_state_write(const struct kj_load_state *st)
 {
 	FILE *f;
 
-	mkdir(STATE_DIR, 0755);
+	mkdir(KJ_RUN_DIR, 0755);
 	f = fopen(STATE_FILE ".tmp", "w");
 	if (!f)
 		return -errno;

@@ -29,9 +29,14 @@
 /* The head and runs, padded so that the data begins on a 4096-byte
  * boundary of the block: stored data is then read into memory, and written
  * from it, where O_DIRECT takes it, without a copy to align it. */
+static size_t runs_end(uint32_t nruns)
+{
+	return B_RUNS + (size_t)nruns * RUN_SIZE;
+}
+
 static size_t meta_len(uint32_t nruns)
 {
-	return kj_align_up(B_RUNS + (size_t)nruns * RUN_SIZE, KJ_IMAGE_ALIGN);
+	return kj_align_up(runs_end(nruns), KJ_IMAGE_ALIGN);
 }
 
 size_t kj_block_bound(uint32_t nruns, uint32_t raw_len)
@@ -120,8 +125,7 @@ int kj_block_encode_apart(const struct kj_block *b, enum kj_compressor c,
 	put_le32(out + B_COMP_LEN, (uint32_t)comp);
 	put_le32(out + B_BLOCK_LEN, (uint32_t)(meta + kj_align_up((size_t)comp, KJ_IMAGE_ALIGN)));
 	put_runs(out + B_RUNS, b->runs, b->nruns);
-	memset(out + B_RUNS + (size_t)b->nruns * RUN_SIZE, 0,
-	       meta - B_RUNS - (size_t)b->nruns * RUN_SIZE);
+	memset(out + runs_end(b->nruns), 0, meta - runs_end(b->nruns));
 	*len = meta;
 	if (!*apart) {
 		*len = meta + kj_align_up((size_t)comp, KJ_IMAGE_ALIGN);
@@ -211,13 +215,11 @@ static bool zeros(const uint8_t *p, size_t len)
  * (block_len bytes). */
 enum kj_image_fault kj_block_check(const uint8_t *buf, const struct kj_block_head *h)
 {
-	size_t runs_end = B_RUNS + (size_t)h->nruns * RUN_SIZE;
-	size_t data_end = kj_block_meta_len(h) + h->comp_len;
+	size_t meta = meta_len(h->nruns), data_end = meta + h->comp_len;
 
-	if (block_checksum(buf, h->nruns, buf + kj_block_meta_len(h), h->comp_len) !=
-	    h->checksum)
+	if (block_checksum(buf, h->nruns, buf + meta, h->comp_len) != h->checksum)
 		return KJ_IMG_BAD_BLOCK_CHECKSUM;
-	if (!zeros(buf + runs_end, kj_block_meta_len(h) - runs_end) ||
+	if (!zeros(buf + runs_end(h->nruns), meta - runs_end(h->nruns)) ||
 	    !zeros(buf + data_end, h->block_len - data_end))
 		return KJ_IMG_BAD_BLOCK_LEN;
 	return KJ_IMG_OK;

@@ -23,8 +23,7 @@
 
 #include "machine/machine.h"
 
-#define LPJ_DIR		"/run/kjump"
-#define LPJ_FILE	LPJ_DIR "/lpj"
+#define LPJ_FILE	KJ_RUN_DIR "/lpj"
 #define SYSLOG_READ_ALL	3
 #define SYSLOG_SIZE	10
 
@@ -86,7 +85,7 @@ static void keep(uint64_t lpj)
 	int fd;
 	bool ok;
 
-	mkdir(LPJ_DIR, 0755);
+	mkdir(KJ_RUN_DIR, 0755);
 	fd = open(LPJ_FILE ".tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return;

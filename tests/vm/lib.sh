@@ -218,17 +218,23 @@ vm_b_initramfs() {
 	vm_initramfs "$1" --workload "$2"
 }
 
+# vm_default_initrd: where kjump load looks for B's and R's initramfs by
+# default, into vm_initrd_path. It follows the PREFIX build/kjump was made
+# for (KJ_LIBDIR): its 'load --help' says it.
+vm_default_initrd() {
+	vm_initrd_path=$("$KJ_BUILD/kjump" load --help | sed -n 's/.*(default: \(.*initrd.*\))$/\1/p')
+	[ -n "$vm_initrd_path" ] || vm_fail "'build/kjump load --help' names no default initramfs"
+}
+
 # vm_a_initramfs OUT WORKLOAD B_INITRD [more initramfs/build options]:
 # A's initramfs, with B's kernel and initramfs where kjump load looks by
-# default, and membuf. That default follows the PREFIX build/kjump was
-# made for (KJ_LIBDIR): its 'load --help' says it.
+# default (vm_default_initrd), and membuf.
 vm_a_initramfs() {
-	local out=$1 workload=$2 b=$3 default
+	local out=$1 workload=$2 b=$3
 	shift 3
-	default=$("$KJ_BUILD/kjump" load --help | sed -n 's/.*(default: \(.*initrd.*\))$/\1/p')
-	[ -n "$default" ] || vm_fail "'build/kjump load --help' names no default initramfs"
+	vm_default_initrd
 	vm_initramfs "$out" --workload "$workload" \
 		--file "$KJ_KERNEL:/boot/vmlinuz" \
-		--file "$b:$default" \
+		--file "$b:$vm_initrd_path" \
 		--file "$KJ_BUILD/workload/membuf:/bin/membuf" "$@"
 }
