@@ -359,6 +359,15 @@ static void remove_old_image(const struct setup *s)
 		note("removed the image an earlier setup made, '%s'", old.image);
 }
 
+/* The release of the kernel setup planned for (its /boot/vmlinuz-*), or
+ * NULL. */
+static const char *conf_release(const struct kj_conf *c)
+{
+	const char *rel = c->kernel[0] ? strrchr(c->kernel, '/') : NULL;
+
+	return rel && !strncmp(rel, "/vmlinuz-", 9) ? rel + 9 : NULL;
+}
+
 static int do_undo(const struct setup *s)
 {
 	static const char *const made[] = {
@@ -367,6 +376,8 @@ static int do_undo(const struct setup *s)
 		KJ_GRUB_SCRIPT, KJ_GRUB_ARGS, KJ_EXTENTS_FILE, KJ_CONF,
 	};
 	struct kj_conf c;
+	char archive[PATH_MAX];
+	const char *rel;
 	int err = 0;
 
 	if (geteuid()) {
@@ -386,12 +397,13 @@ static int do_undo(const struct setup *s)
 		err = remove_file(made[i]) ? -EIO : err;
 	rmdir("/etc/kjump");
 	rmdir("/var/lib/kjump");
-	if (!s->no_update) {
-		const char *rel = c.kernel[0] ? strrchr(c.kernel, '/') : NULL;
-
-		if (rel && !strncmp(rel, "/vmlinuz-", 9))
-			err = update_boot(rel + 9, true) ? -EIO : err;
+	rel = conf_release(&c);
+	if (rel) {
+		snprintf(archive, sizeof(archive), KJ_C_ARCHIVE_FMT, rel);
+		err = remove_file(archive) ? -EIO : err;
 	}
+	if (!s->no_update && rel)
+		err = update_boot(rel, true) ? -EIO : err;
 	if (!err)
 		note("undone: this system hibernates as it did before kjump (reboot to free the region)");
 	return err;

@@ -15,6 +15,8 @@
 #define KJ_DEFAULT_IMAGE	"/var/lib/kjump/image"
 #define KJ_GRUB_ARGS		"/etc/default/grub.d/kjump.cfg"
 #define KJ_GRUB_SCRIPT		"/etc/grub.d/42_kjump"
+/* what KJ_GRUB_SCRIPT packs for C's initramfs under UEFI, per release */
+#define KJ_C_ARCHIVE_FMT	"/boot/kjump-c-%s.cpio"
 #define KJ_HIBERNATE_DROPIN	"/etc/systemd/system/systemd-hibernate.service.d/kjump.conf"
 #define KJ_LOGIND_DROPIN	"/etc/systemd/system/systemd-logind.service.d/kjump.conf"
 #define KJ_FINISH_UNIT		"/etc/systemd/system/kjump-setup.service"

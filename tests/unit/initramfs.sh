@@ -11,7 +11,7 @@ if [ $t_rc -ne 0 ]; then
 	t_fail "exit $t_rc: $t_err"
 else
 	list=$(zcat "$t_tmp/i.cpio.gz" | cpio -t --quiet 2>/dev/null | sort)
-	want=$(printf '%s\n' bin/busybox bin/kjump dev/console init workload opt/x/extra.dat)
+	want=$(printf '%s\n' bin/busybox bin/kjump bin/mount bin/sh etc/fstab dev/console init workload opt/x/extra.dat)
 	missing=$(comm -13 <(echo "$list") <(echo "$want" | sort) | tr '\n' ' ')
 	if [ -n "$missing" ]; then t_fail "missing: $missing"; else t_pass; fi
 fi

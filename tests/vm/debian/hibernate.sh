@@ -35,10 +35,11 @@ kj_packages() {
 # kj_install: the first boot: apt installs the package, then 'kjump
 # setup'; the guest powers off. The installed disk is kept beside the
 # scenarios' work folders, keyed by the package and the base disk, so the
-# next Debian scenario of the same run starts from it (the install boot
-# costs minutes under emulation); installed_by says which did it.
+# next Debian scenario of the same run, under the same firmware, starts
+# from it (the install boot costs minutes under emulation); installed_by
+# says which did it.
 kj_install() {
-	local shared=${KJ_VM_WORK:-$KJ_BUILD/vm}/debian-installed key base
+	local shared=${KJ_VM_WORK:-$KJ_BUILD/vm}/debian-installed$(vm_firmware_suffix -) key base
 	base=$("$KJ_TOP/tests/vm/debian/build-disk" 2>/dev/null) ||
 		vm_fail "tests/vm/debian/build-disk failed the second time"
 	# what the package holds, not when it was packed
@@ -133,11 +134,27 @@ kj_resumed() {
 	resume_s=$(awk -v a="$start" -v b="$at" 'BEGIN { printf "%.1f", b - a }')
 }
 
-# kj_fsck: after a clean shutdown the root file system is clean to the
-# host's e2fsck -fn.
+# kj_normal_boot: the boot after a resume (the stage 'fresh') is a normal
+# one: a new boot id, the system running, and 'kjump info' says the image
+# was resumed.
+kj_normal_boot() {
+	local new
+	debian_boot normal "$work/disk.raw" "$work/fresh.raw" 900
+	[ $? -eq 124 ] && vm_fail "normal: the guest did not power off within 900 s"
+	[ "$(debian_field normal 'fresh: state ')" = running ] ||
+		vm_fail "normal: the boot after is not a normal one: '$(debian_field normal 'fresh: state ')'"
+	new=$(debian_field normal 'fresh: boot ' | cut -d, -f1)
+	[ -n "$new" ] && [ "$new" != "$boot_id" ] || vm_fail "normal: boot id '$new'"
+	vm_count normal "^kjtest: fresh: info: .*(consumed|resumed)" >/dev/null ||
+		vm_fail "normal: kjump info does not say the image was resumed: $(vm_log normal | grep '^kjtest: fresh: info' | head -3)"
+}
+
+# kj_fsck: after a clean shutdown the root file system (the disk's last
+# partition, after the EFI system partition if there is one) is clean to
+# the host's e2fsck -fn.
 kj_fsck() {
 	local start loop out
-	start=$(sfdisk -d "$work/disk.raw" 2>/dev/null | sed -n 's/.*start= *\([0-9]*\),.*/\1/p' | head -1)
+	start=$(sfdisk -d "$work/disk.raw" 2>/dev/null | sed -n 's/.*start= *\([0-9]*\),.*/\1/p' | tail -1)
 	[ -n "$start" ] || vm_fail "cannot read the disk's partition table"
 	loop=$(losetup -f --show -r -o $((start * 512)) "$work/disk.raw") ||
 		vm_fail "cannot attach the root partition"

@@ -1,7 +1,10 @@
 # Sourced by the Debian guest's scenarios, after tests/vm/lib.sh.
 #
 # The guest is a copy of the cached disk tests/vm/debian/build-disk makes:
-# Debian 12 with the test kernel and GRUB, booted by SeaBIOS. A test
+# Debian 12 with the test kernel and GRUB, booted by the firmware
+# KJ_FIRMWARE names (tests/vm/lib.sh, vm_machine): SeaBIOS and grub-pc on
+# an MBR disk by default; with KJ_FIRMWARE=ovmf, OVMF and GRUB's EFI build
+# on a GPT disk with an EFI system partition (build-disk). A test
 # drives it with a stage: a directory with an executable `run` and any
 # files it needs (the kjump package, workloads, checks), given to the
 # guest as a second virtio disk holding a tar archive. Once the guest is
@@ -52,9 +55,10 @@ debian_boot() {
 	serial_logs="$serial_logs $log"
 	qemu_logs="$qemu_logs $work/$guest.qemu.log $work/$guest.qemu.out"
 	rm -f "$log"
+	vm_machine "$guest"
 	start=$(date +%s.%N)
 	timeout -k 5 $((timeout * scale)) qemu-system-x86_64 \
-		-machine pc -accel tcg -m 1G -smp 2 "${drives[@]}" \
+		"${vm_machine_args[@]}" -accel tcg -m 1G -smp 2 "${drives[@]}" \
 		-display none -monitor none -no-reboot \
 		-serial "file:$log" \
 		-d cpu_reset,guest_errors -D "$work/$guest.qemu.log" \

@@ -54,14 +54,7 @@ vm_count resume "^kjtest: journal: kjump-sleep: the next boot resumes straight f
 vm_count resume "^kjtest: journal: kjump: hibernating into '.*' \(B is resident\)$" >/dev/null ||
 	vm_fail "resume: the hibernation did not go to the resident B: $(vm_log resume | grep '^kjtest: journal: kjump: hibernating' | head -1)"
 
-debian_boot normal "$work/disk.raw" "$work/fresh.raw" 900
-[ $? -eq 124 ] && vm_fail "normal: the guest did not power off within 900 s"
-[ "$(debian_field normal 'fresh: state ')" = running ] ||
-	vm_fail "normal: the boot after is not a normal one: '$(debian_field normal 'fresh: state ')'"
-new=$(debian_field normal 'fresh: boot ' | cut -d, -f1)
-[ -n "$new" ] && [ "$new" != "$boot_id" ] || vm_fail "normal: boot id '$new'"
-vm_count normal "^kjtest: fresh: info: .*(consumed|resumed)" >/dev/null ||
-	vm_fail "normal: kjump info does not say the image was resumed: $(vm_log normal | grep '^kjtest: fresh: info' | head -3)"
+kj_normal_boot
 kj_fsck
 
 vm_pass "hibernate $hib_s s (B resident), resume $resume_s s (power-on to the workload running; GRUB straight into R), boot $boot_up s (power-on to multi-user.target)"
