@@ -126,7 +126,7 @@ $(O)/libkjump-internal.a: $(LIB_OBJS)
 	$(Q)rm -f $@
 	$(call say,AR,$@)$(AR) rcs $@ $^
 
-LIBS := -llz4 -lzstd -lxxhash -lpthread
+LIBS := -llz4 -lzstd -lxxhash -lsodium -lpthread
 
 $(O)/kjump: $(TOOL_OBJS) $(O)/libkjump.a
 	$(call say,LD,$@)$(CC) $(LDFLAGS_STATIC) -o $@ $^ $(LIBS)

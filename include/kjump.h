@@ -665,6 +665,58 @@ int kj_restore(const struct kj_resume_opts *o);
  * resume was not possible. Powers off or reboots where the task ends so. */
 int kj_boot_task(const char *cmdline, const struct kj_report *r);
 
+/* ---- Keys for encrypted images (lib/key) ----
+ * A key pair: its public half seals each image's own key when A
+ * hibernates; its secret half opens it at resume. The secret half is kept
+ * in a file under a passphrase: Argon2id turns the passphrase into a key
+ * that opens it (XChaCha20-Poly1305, with the file's other lines as
+ * associated data, so its cost or public half cannot be changed either).
+ * Both files are text (doc/kjump.8, FILES). libsodium does the
+ * cryptography. */
+#define KJ_KEY_SIZE	32		/* X25519 keys */
+#define KJ_KEY_ID_SIZE	8		/* the first bytes of BLAKE2b(public) */
+
+struct kj_key_public {
+	uint8_t pk[KJ_KEY_SIZE];
+	uint8_t id[KJ_KEY_ID_SIZE];
+};
+
+struct kj_key_secret {
+	struct kj_key_public pub;
+	uint8_t sk[KJ_KEY_SIZE];
+};
+
+/* What trying a passphrase costs: Argon2id's passes, and its memory. */
+struct kj_key_cost {
+	uint64_t ops;
+	uint64_t mem;			/* bytes */
+};
+/* R may have to open the key: it runs in the reserved region. */
+#define KJ_KEY_OPS_DEFAULT	3
+#define KJ_KEY_MEM_DEFAULT	(64ull << 20)
+
+/* A new key pair: the texts of its public and secret files, malloc'd.
+ * -EINVAL for an empty passphrase or a cost out of Argon2id's range. */
+int kj_key_new(const char *pass, size_t passlen, const struct kj_key_cost *cost,
+	       char **pub_text, char **sec_text);
+/* A public key file's text; -EBADMSG if it is not one, or is damaged. */
+int kj_key_public_parse(const char *text, struct kj_key_public *pub);
+/* What a secret key file says without the passphrase: its public half and
+ * its cost. -EBADMSG if it is not one, or is damaged. */
+int kj_key_secret_info(const char *text, struct kj_key_public *pub,
+		       struct kj_key_cost *cost);
+/* Opens a secret key file's text with the passphrase. -EKEYREJECTED: the
+ * passphrase does not open it (or its sealed part was changed); -EBADMSG:
+ * not such a file, or damaged; -ENOMEM: its cost is more memory than this
+ * system gives. */
+int kj_key_unlock(const char *text, const char *pass, size_t passlen,
+		  struct kj_key_secret *key);
+/* Zeroes a secret key where it lies. */
+void kj_key_wipe(struct kj_key_secret *key);
+/* A key's id as 16 lowercase hex digits. */
+void kj_key_id_text(const struct kj_key_public *pub,
+		    char out[2 * KJ_KEY_ID_SIZE + 1]);
+
 #pragma GCC visibility pop
 
 #ifdef __cplusplus

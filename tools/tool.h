@@ -57,6 +57,7 @@ int cmd_resume(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_boot(int argc, char **argv);
 int cmd_setup(int argc, char **argv);
+int cmd_key(int argc, char **argv);
 
 /* Writes x as 'kjump extents' prints it: a comment line, then one
  * "OFFSET LENGTH" line an extent. */

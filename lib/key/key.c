@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Key pairs for encrypted images, through libsodium: X25519 keys
+ * (crypto_box, whose sealed boxes will carry each image's key), the
+ * secret half under a passphrase: Argon2id (crypto_pwhash) makes a key
+ * from it and a random salt, and XChaCha20-Poly1305 seals the secret key
+ * with it, the file's lines before the sealed one as associated data.
+ * Nothing here is kjump's own cryptography.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "key/key.h"
+
+/* Every libsodium call starts here; sodium_init() is idempotent. */
+static int ready(void)
+{
+	return sodium_init() < 0 ? -EIO : 0;
+}
+
+void kj_key_set_id(struct kj_key_public *pub)
+{
+	uint8_t h[crypto_generichash_BYTES];
+
+	crypto_generichash(h, sizeof(h), pub->pk, sizeof(pub->pk), NULL, 0);
+	memcpy(pub->id, h, sizeof(pub->id));
+}
+
+bool kj_key_id_matches(const struct kj_key_public *pub)
+{
+	struct kj_key_public want = *pub;
+
+	if (ready())
+		return false;
+	kj_key_set_id(&want);
+	return !memcmp(want.id, pub->id, sizeof(pub->id));
+}
+
+bool kj_key_cost_ok(const struct kj_key_cost *cost)
+{
+	return cost->ops >= crypto_pwhash_argon2id_OPSLIMIT_MIN &&
+	       cost->ops <= 64 &&
+	       cost->mem >= crypto_pwhash_argon2id_MEMLIMIT_MIN &&
+	       cost->mem <= (4ull << 30);
+}
+
+/* The key Argon2id makes of the passphrase, for f's salt and cost. */
+static int derive(const struct kj_keyfile *f, const char *pass, size_t passlen,
+		  uint8_t key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES])
+{
+	if (crypto_pwhash(key, crypto_aead_xchacha20poly1305_ietf_KEYBYTES,
+			  pass, passlen, f->salt, f->cost.ops, (size_t)f->cost.mem,
+			  crypto_pwhash_ALG_ARGON2ID13))
+		return -ENOMEM;		/* the only way it fails */
+	return 0;
+}
+
+/* Seals sk into f (nonce, sealed) under the passphrase; f's public half,
+ * cost and salt are set. */
+static int seal(struct kj_keyfile *f, const uint8_t *sk, const char *pass,
+		size_t passlen)
+{
+	uint8_t key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
+	char *head = kj_keyfile_head(f);
+	int err = head ? derive(f, pass, passlen, key) : -ENOMEM;
+
+	if (!err) {
+		randombytes_buf(f->nonce, sizeof(f->nonce));
+		crypto_aead_xchacha20poly1305_ietf_encrypt(
+			f->sealed, NULL, sk, KJ_KEY_SIZE, (const uint8_t *)head,
+			strlen(head), NULL, f->nonce, key);
+	}
+	sodium_memzero(key, sizeof(key));
+	free(head);
+	return err;
+}
+
+int kj_key_new(const char *pass, size_t passlen, const struct kj_key_cost *cost,
+	       char **pub_text, char **sec_text)
+{
+	struct kj_keyfile f = { .cost = *cost };
+	uint8_t sk[KJ_KEY_SIZE];
+	int err = ready();
+
+	if (!err && (!passlen || !kj_key_cost_ok(cost)))
+		err = -EINVAL;
+	if (err)
+		return err;
+	crypto_box_keypair(f.pub.pk, sk);
+	kj_key_set_id(&f.pub);
+	randombytes_buf(f.salt, sizeof(f.salt));
+	err = seal(&f, sk, pass, passlen);
+	sodium_memzero(sk, sizeof(sk));
+	*pub_text = err ? NULL : kj_key_public_text(&f.pub);
+	*sec_text = err ? NULL : kj_keyfile_text(&f);
+	if (!err && (!*pub_text || !*sec_text)) {
+		free(*pub_text);
+		free(*sec_text);
+		err = -ENOMEM;
+	}
+	return err;
+}
+
+int kj_key_unlock(const char *text, const char *pass, size_t passlen,
+		  struct kj_key_secret *key)
+{
+	uint8_t k[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
+	uint8_t pk[KJ_KEY_SIZE];
+	struct kj_keyfile f;
+	int err = ready();
+
+	memset(key, 0, sizeof(*key));
+	if (!err)
+		err = kj_keyfile_parse(text, &f);
+	if (!err)
+		err = derive(&f, pass, passlen, k);
+	if (!err && crypto_aead_xchacha20poly1305_ietf_decrypt(
+			    key->sk, NULL, NULL, f.sealed, sizeof(f.sealed),
+			    (const uint8_t *)text, f.ad_len, f.nonce, k))
+		err = -EKEYREJECTED;
+	sodium_memzero(k, sizeof(k));
+	/* the secret half must be the public one's */
+	if (!err && (crypto_scalarmult_base(pk, key->sk) ||
+		     sodium_memcmp(pk, f.pub.pk, sizeof(pk))))
+		err = -EBADMSG;
+	if (err)
+		kj_key_wipe(key);
+	else
+		key->pub = f.pub;
+	return err;
+}
+
+void kj_key_wipe(struct kj_key_secret *key)
+{
+	sodium_memzero(key, sizeof(*key));
+}
