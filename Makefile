@@ -168,12 +168,16 @@ $(O)/fuzz/lib/%.o: lib/%.c | deps
 $(O)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(FUZZ_LIB)
 	$(call say,FUZZLD,$@)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $(filter-out %.h,$^) $(LIBS)
 
+$(O)/bench/aead: bench/aead.c
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)$(CC) $(CFLAGS) $(LDFLAGS_STATIC) -o $@ $< -lsodium -lxxhash
+
 $(O)/bench/bare: bench/bare.c $(O)/libkjump-internal.a
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)$(CC) $(CFLAGS) $(LIB_CFLAGS) $(LDFLAGS_STATIC) -o $@ $< $(O)/libkjump-internal.a $(LIBS)
 
-.PHONY: bench bench-save bench-hibernate bench-debian
-bench: bench-save bench-hibernate bench-debian
+.PHONY: bench bench-save bench-hibernate bench-debian bench-aead
+bench: bench-save bench-hibernate bench-debian bench-aead
 
 bench-save: all $(O)/bench/bare
 	bench/save
@@ -183,6 +187,9 @@ bench-hibernate: all
 
 bench-debian: all
 	bench/debian
+
+bench-aead: all $(O)/bench/aead
+	bench/aead
 
 .PHONY: fuzz
 fuzz: $(FUZZ_BINS) $(TEST_TOOLS) $(O)/kjump
