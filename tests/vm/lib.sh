@@ -226,6 +226,23 @@ vm_default_initrd() {
 	[ -n "$vm_initrd_path" ] || vm_fail "'build/kjump load --help' names no default initramfs"
 }
 
+# vm_oneboot_initrd B_INITRD: the initramfs of the one-boot entry, into
+# vm_oneboot: B_INITRD (kjump's) where the boot loader starts R straight
+# (SeaBIOS: kjump.action=restore); under UEFI, where it starts C
+# (kjump.action=resume), kjump's with the kernel and R's initramfs where
+# kjump load looks for them (what dist/grub.d/42_kjump packs on Debian).
+vm_oneboot_initrd() {
+	case ${KJ_FIRMWARE:-seabios} in
+	ovmf)
+		vm_default_initrd
+		vm_oneboot=$work/c.cpio.gz
+		vm_initramfs "$vm_oneboot" --file "$KJ_KERNEL:/boot/vmlinuz" \
+			--file "$1:$vm_initrd_path"
+		;;
+	*) vm_oneboot=$1 ;;
+	esac
+}
+
 # vm_a_initramfs OUT WORKLOAD B_INITRD [more initramfs/build options]:
 # A's initramfs, with B's kernel and initramfs where kjump load looks by
 # default (vm_default_initrd), and membuf.

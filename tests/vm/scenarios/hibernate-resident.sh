@@ -4,7 +4,8 @@
 # A holds 300 MiB it checksums; it starts B (B boots, comes back at once),
 # takes a snapshot into /dev/vda through it (B's second entry: the task in
 # the target's stamp), then hibernates into /dev/vda (its third entry).
-# The next qemu process starts R straight with 'kjump resume --boot-args'.
+# The next qemu process starts R straight with 'kjump resume --boot-args'
+# (under UEFI: C, which starts R, in the same boot of the firmware).
 #
 # Evidence, from the guests' logs:
 #   - A: B is resident; the snapshot and the hibernation each say B is
@@ -53,12 +54,16 @@ tasks=$(vm_count hibernate "^kjump: resident: task: kjump.action=")
 [ "$tasks" = 2 ] || vm_fail "B took $tasks tasks, want 2"
 args=$(vm_field hibernate 'resident-test: boot-args: ')
 before=$(vm_field hibernate 'membuf: before checksum=')
+# R straight; under UEFI C, then R (vm_oneboot_initrd)
+want=restore
+[ -n "$(vm_firmware_suffix)" ] && want=resume
 case $args in
-*kjump.action=restore*kjump.image=/dev/vda*) ;;
-*) vm_fail "no one-boot arguments from A: '$args'" ;;
+*kjump.action=$want*kjump.image=/dev/vda*) ;;
+*) vm_fail "no one-boot arguments (kjump.action=$want) from A: '$args'" ;;
 esac
+vm_oneboot_initrd "$work/b.cpio.gz"
 
-vm_boot resume "$work/b.cpio.gz" "$args" 300 1G 2 \
+vm_boot resume "$vm_oneboot" "$args" 300 1G 2 \
 	-drive "file=$work/image.raw,format=raw,if=virtio,cache=unsafe"
 [ $? -eq 124 ] && vm_fail "resume: the boot did not end within 300 s"
 vm_count resume "^resident-test: hibernate: kjump: resumed from hibernation in '/dev/vda'$" >/dev/null ||
