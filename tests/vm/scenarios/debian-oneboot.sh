@@ -42,12 +42,17 @@ kj_stage fresh fresh
 start=$(date +%s.%N)
 debian_boot resume "$work/disk.raw" "$work/fresh.raw" 1200
 [ $? -eq 124 ] && vm_fail "resume: the guest did not end within 1200 s"
-vm_count resume "^kjump: starting R to resume the hibernated system" >/dev/null ||
+# Under UEFI (KJ_FIRMWARE=ovmf) the entry starts C, which starts R, in
+# the same boot of the firmware (see debian-uefi).
+what=R ups=1
+[ -n "$(vm_firmware_suffix)" ] && what="C, then R," ups=2
+vm_count resume "^kjump: starting $what to resume the hibernated system" >/dev/null ||
 	vm_fail "resume: GRUB did not take the one-shot entry"
-vm_count resume "^kjump: resuming from '.*': starting R" >/dev/null &&
+if [ $ups = 1 ] && vm_count resume "^kjump: resuming from '.*': starting R" >/dev/null; then
 	vm_fail "resume: a kernel booted before R and started it: not one boot"
+fi
 n=$(vm_count resume "^kjump-init: up, ")
-[ "$n" = 1 ] || vm_fail "resume: R started $n times, not once"
+[ "$n" = $ups ] || vm_fail "resume: kjump's init came up $n times, not $ups"
 kj_resumed resume "$start"
 vm_count resume "^kjtest: journal: kjump-sleep: the next boot resumes straight from GRUB" >/dev/null ||
 	vm_fail "resume: the hibernation did not set the one-shot entry"
