@@ -713,6 +713,21 @@ int kj_key_unlock(const char *text, const char *pass, size_t passlen,
 		  struct kj_key_secret *key);
 /* Zeroes a secret key where it lies. */
 void kj_key_wipe(struct kj_key_secret *key);
+
+/* An image's own key, sealed to a public key (an anonymous sealed box:
+ * X25519 and XSalsa20-Poly1305): only the secret half opens it, and
+ * nobody can tell whose it is from the sealed bytes. */
+#define KJ_IMAGE_KEY_SIZE	32
+#define KJ_SEALED_KEY_SIZE	(KJ_IMAGE_KEY_SIZE + 48)
+/* A fresh random image key, and it sealed to pub. */
+int kj_key_seal_new(const struct kj_key_public *pub,
+		    uint8_t key[KJ_IMAGE_KEY_SIZE],
+		    uint8_t sealed[KJ_SEALED_KEY_SIZE]);
+/* Opens a sealed image key; -EKEYREJECTED if this secret key does not
+ * (another key's, or changed). */
+int kj_key_unseal(const struct kj_key_secret *secret,
+		  const uint8_t sealed[KJ_SEALED_KEY_SIZE],
+		  uint8_t key[KJ_IMAGE_KEY_SIZE]);
 /* A key's id as 16 lowercase hex digits. */
 void kj_key_id_text(const struct kj_key_public *pub,
 		    char out[2 * KJ_KEY_ID_SIZE + 1]);

@@ -15,6 +15,11 @@
 
 #include "key/key.h"
 
+_Static_assert(KJ_SEALED_KEY_SIZE == KJ_IMAGE_KEY_SIZE + crypto_box_SEALBYTES,
+	       "a sealed image key is the key and a sealed box's overhead");
+_Static_assert(KJ_KEY_SIZE == crypto_box_PUBLICKEYBYTES &&
+	       KJ_KEY_SIZE == crypto_box_SECRETKEYBYTES, "X25519 keys");
+
 /* Every libsodium call starts here; sodium_init() is idempotent. */
 static int ready(void)
 {
@@ -136,4 +141,34 @@ int kj_key_unlock(const char *text, const char *pass, size_t passlen,
 void kj_key_wipe(struct kj_key_secret *key)
 {
 	sodium_memzero(key, sizeof(*key));
+}
+
+int kj_key_seal_new(const struct kj_key_public *pub,
+		    uint8_t key[KJ_IMAGE_KEY_SIZE],
+		    uint8_t sealed[KJ_SEALED_KEY_SIZE])
+{
+	int err = ready();
+
+	if (err)
+		return err;
+	randombytes_buf(key, KJ_IMAGE_KEY_SIZE);
+	if (crypto_box_seal(sealed, key, KJ_IMAGE_KEY_SIZE, pub->pk)) {
+		sodium_memzero(key, KJ_IMAGE_KEY_SIZE);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int kj_key_unseal(const struct kj_key_secret *secret,
+		  const uint8_t sealed[KJ_SEALED_KEY_SIZE],
+		  uint8_t key[KJ_IMAGE_KEY_SIZE])
+{
+	int err = ready();
+
+	if (!err && crypto_box_seal_open(key, sealed, KJ_SEALED_KEY_SIZE,
+					 secret->pub.pk, secret->sk)) {
+		sodium_memzero(key, KJ_IMAGE_KEY_SIZE);
+		err = -EKEYREJECTED;
+	}
+	return err;
 }

@@ -237,3 +237,42 @@ TEST(key_file_round_trip)
 	free(pub);
 	free(sec);
 }
+
+/* An image key sealed to a public key: its secret half opens it, another
+ * key's does not, nor does a changed byte. */
+TEST(key_seal_image_key)
+{
+	char *pub1, *sec1, *pub2, *sec2;
+	struct kj_key_secret s1, s2;
+	uint8_t key[KJ_IMAGE_KEY_SIZE], got[KJ_IMAGE_KEY_SIZE];
+	uint8_t sealed[KJ_SEALED_KEY_SIZE], again[KJ_SEALED_KEY_SIZE];
+	uint8_t key2[KJ_IMAGE_KEY_SIZE];
+
+	CHECK_INT(make(&pub1, &sec1), 0);
+	CHECK_INT(make(&pub2, &sec2), 0);
+	CHECK_INT(kj_key_unlock(sec1, "pass", 4, &s1), 0);
+	CHECK_INT(kj_key_unlock(sec2, "pass", 4, &s2), 0);
+	CHECK_INT(kj_key_seal_new(&s1.pub, key, sealed), 0);
+	CHECK(!zeroed(key, sizeof(key)));
+	CHECK_INT(kj_key_unseal(&s1, sealed, got), 0);
+	CHECK(!memcmp(got, key, sizeof(key)));
+	CHECK_INT(kj_key_unseal(&s2, sealed, got), -EKEYREJECTED);
+	CHECK(zeroed(got, sizeof(got)));
+	for (size_t i = 0; i < sizeof(sealed); i++) {
+		sealed[i] ^= 0x01;
+		if (kj_key_unseal(&s1, sealed, got) != -EKEYREJECTED) {
+			t_fail(__FILE__, __LINE__, "a change at byte %zu was taken", i);
+			return;
+		}
+		sealed[i] ^= 0x01;
+	}
+	/* each image its own key, sealed anew */
+	CHECK_INT(kj_key_seal_new(&s1.pub, key2, again), 0);
+	CHECK(memcmp(key, key2, sizeof(key)) && memcmp(sealed, again, sizeof(sealed)));
+	kj_key_wipe(&s1);
+	kj_key_wipe(&s2);
+	free(pub1);
+	free(sec1);
+	free(pub2);
+	free(sec2);
+}
