@@ -44,8 +44,8 @@ debian_boot resume "$work/disk.raw" "$work/fresh.raw" 1200
 [ $? -eq 124 ] && vm_fail "resume: the guest did not end within 1200 s"
 # Under UEFI (KJ_FIRMWARE=ovmf) the entry starts C, which starts R, in
 # the same boot of the firmware (see debian-uefi).
-what=R ups=1
-[ -n "$(vm_firmware_suffix)" ] && what="C, then R," ups=2
+what=R ups=1 path="GRUB straight into R"
+[ -n "$(vm_firmware_suffix)" ] && what="C, then R," ups=2 path="GRUB, C, then R"
 vm_count resume "^kjump: starting $what to resume the hibernated system" >/dev/null ||
 	vm_fail "resume: GRUB did not take the one-shot entry"
 if [ $ups = 1 ] && vm_count resume "^kjump: resuming from '.*': starting R" >/dev/null; then
@@ -62,4 +62,4 @@ vm_count resume "^kjtest: journal: kjump: hibernating into '.*' \(B is resident\
 kj_normal_boot
 kj_fsck
 
-vm_pass "hibernate $hib_s s (B resident), resume $resume_s s (power-on to the workload running; GRUB straight into R), boot $boot_up s (power-on to multi-user.target)"
+vm_pass "hibernate $hib_s s (B resident), resume $resume_s s (power-on to the workload running; $path), boot $boot_up s (power-on to multi-user.target)"
