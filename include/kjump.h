@@ -55,6 +55,10 @@ struct kj_report {
 	void (*print)(void *ctx, enum kj_print_level level, const char *fmt,
 		      va_list ap);
 	void (*progress)(void *ctx, const struct kj_progress *p); /* or NULL */
+	/* Asks for a secret (a passphrase), not echoed, into answer (size
+	 * bytes, NUL-terminated, without the newline); 0, or a negative errno
+	 * when no one can be asked. NULL: no one can. */
+	int (*ask)(void *ctx, const char *prompt, char *answer, size_t size);
 	void *ctx;
 };
 
@@ -269,6 +273,9 @@ int kj_vmcore_vmcoreinfo(const struct kj_vmcore *vc, const char **text);
 /* A boot went on without resuming it: it is never resumed, and the
  * header says why (discard_reason). */
 #define KJ_IMAGE_FLAG_DISCARDED	(1u << 2)
+/* Every block sealed with an AEAD under the image's own key, which the
+ * header holds only sealed to a public key (doc/image-format.md). */
+#define KJ_IMAGE_FLAG_ENCRYPTED	(1u << 3)
 /* Restores started (tries): one that did not finish is tried again by the
  * next boot, up to this many in all; then the image is discarded. */
 #define KJ_IMAGE_TRIES_MAX	2
@@ -292,6 +299,8 @@ enum kj_discard {
 	KJ_DISCARD_NO_RESTORE,	/* R could not be loaded or started */
 	KJ_DISCARD_REPLACED,	/* a new image was begun over it */
 	KJ_DISCARD_DISKS,	/* A's disks changed since it was saved */
+	KJ_DISCARD_NO_KEY,	/* encrypted, and its key was not opened: the
+				 * passphrase refused, or no secret key */
 };
 
 /* What A's free pages hold, for R to fill the pages the image left out:
@@ -323,6 +332,16 @@ struct kj_disk_print {
 #define KJ_IMAGE_MAP_MAX	200	/* RAM + excluded entries in a header */
 #define KJ_IMAGE_NOTE_MAX	8192	/* the VMCOREINFO note after the header */
 
+/* How an encrypted image's blocks are sealed. */
+enum kj_aead {
+	KJ_AEAD_NONE = 0,
+	KJ_AEAD_CHACHA20POLY1305 = 1,	/* IETF: 96-bit nonce */
+	KJ_AEAD_AES256GCM = 2,		/* where the CPU has AES-NI */
+};
+#define KJ_IMAGE_KEY_SIZE	32
+#define KJ_SEALED_KEY_SIZE	(KJ_IMAGE_KEY_SIZE + 48)
+#define KJ_AEAD_TAG_SIZE	16
+
 enum kj_compressor {
 	KJ_COMPRESS_NONE = 0,
 	KJ_COMPRESS_LZ4 = 1,
@@ -352,6 +371,9 @@ enum kj_image_fault {
 	KJ_IMG_BAD_TRAILER,
 	KJ_IMG_BAD_COUNTS,		/* blocks do not add up to the header */
 	KJ_IMG_BAD_NOTE,
+	KJ_IMG_BAD_TAG,			/* does not authenticate under its key */
+	KJ_IMG_NEEDS_KEY,		/* encrypted, and no key was given */
+	KJ_IMG_BAD_AEAD,		/* an AEAD this CPU or build lacks */
 };
 
 /* Where a fault was found: which block (or -1) and at which byte. */
@@ -394,7 +416,14 @@ struct kj_image_header {
 	struct kj_disk_print disks[KJ_DISKS_MAX];
 	uint32_t note_len;
 	uint64_t note_checksum;		/* filled in by the encoder */
-	uint8_t note[KJ_IMAGE_NOTE_MAX];	/* read by kj_image_open() */
+	uint8_t note[KJ_IMAGE_NOTE_MAX];	/* read by kj_image_open();
+						 * sealed until kj_image_set_key() */
+	/* With KJ_IMAGE_FLAG_ENCRYPTED (the encoder sets both tags): */
+	uint16_t aead;			/* enum kj_aead */
+	uint8_t key_id[8];		/* the public key's (KJ_KEY_ID_SIZE) */
+	uint8_t sealed_key[KJ_SEALED_KEY_SIZE];
+	uint8_t header_tag[KJ_AEAD_TAG_SIZE];
+	uint8_t note_tag[KJ_AEAD_TAG_SIZE];
 };
 
 /* Where the blocks start: after the header and the note area. */
@@ -438,6 +467,19 @@ int kj_image_open_extents(const char *path, const struct kj_extents *ext,
 void kj_image_close(struct kj_image *img);
 const struct kj_image_header *kj_image_get_header(const struct kj_image *img);
 uint64_t kj_image_size(const struct kj_image *img);
+
+/* For an encrypted image: its own key, opened from the header's sealed
+ * key. Checks the header's tag and opens the note; every walk then opens
+ * each block. -EBADMSG (err: KJ_IMG_BAD_TAG) if the header does not
+ * authenticate under key, KJ_IMG_BAD_AEAD if this CPU cannot open it. */
+int kj_image_set_key(struct kj_image *img, const uint8_t key[KJ_IMAGE_KEY_SIZE],
+		     struct kj_image_error *err);
+/* Whether this CPU and build can seal and open with aead. */
+bool kj_aead_usable(enum kj_aead aead);
+/* The AEAD a new image gets here: AES-256-GCM where the CPU has AES-NI,
+ * else ChaCha20-Poly1305. */
+enum kj_aead kj_aead_pick(void);
+const char *kj_aead_name(enum kj_aead aead);
 
 /* A block's runs and data (kjump_format.h). */
 struct kj_block;
@@ -579,6 +621,9 @@ struct kj_hibernate_opts {
 	bool drop_caches;	/* drop clean caches first: a smaller image */
 	const char *kernel;	/* B's, as in kj_load_opts */
 	const char *initrd;
+	const char *encrypt;	/* an authentication key file (kjump key
+				 * new, KJ_KEY_AUTH): the image is encrypted
+				 * to its public key; NULL: not */
 	const struct kj_report *report;
 };
 
@@ -609,6 +654,9 @@ struct kj_save_core_opts {
 	 * image records each as it is now */
 	const struct kj_disk_print *disks;
 	size_t ndisks;
+	uint64_t key_at;	/* where the caller's key page lies
+				 * (lib/flow/handkey.c): the image is
+				 * encrypted with that key; 0: not */
 	const char *stamp;	/* the UUID (32 hex digits) of the stamp A put
 				 * on dest: nothing is written without it;
 				 * NULL: no stamp is looked for */
@@ -638,6 +686,9 @@ struct kj_resume_opts {
 				 * (-ENOENT, said as information) */
 	const char *uuid;	/* kj_restore(): the image C checked, as
 				 * 32 hex digits; NULL: R booted straight */
+	const char *keyfile;	/* an encrypted image's passphrase is this
+				 * file's first line (kjump.keyfile=); NULL:
+				 * asked through report->ask */
 	const struct kj_report *report;
 };
 
@@ -659,6 +710,26 @@ int kj_resume_boot_args(const struct kj_resume_opts *o, char *out,
  * nothing is jumped to. */
 int kj_restore(const struct kj_resume_opts *o);
 
+/* Passphrases asked for before an encrypted image is given up. */
+#define KJ_PASS_TRIES	3
+
+struct kj_unlock_opts {
+	const char *name;	/* the image, for messages */
+	const char *secret;	/* the secret key file; NULL: KJ_KEY_SECRET */
+	const char *keyfile;	/* the passphrase is its first line (one
+				 * try); NULL: asked through report->ask */
+	const struct kj_report *report;
+};
+
+/* Opens an encrypted image (a plain one needs nothing): the secret key
+ * with the passphrase, then the image's own key with it, which every
+ * later walk of img (kj_image_verify, export) then uses. -EKEYREJECTED:
+ * the passphrase was refused KJ_PASS_TRIES times (or the key file's
+ * once); -ENOKEY: no secret key, or not the image's; -EBADMSG: the
+ * sealed key or the header does not authenticate; -ENOTSUP: the CPU
+ * lacks the image's AEAD. Reported. */
+int kj_image_unlock(struct kj_image *img, const struct kj_unlock_opts *o);
+
 /* In kjump's initramfs: does what the kernel command line asks
  * (kjump.action=snapshot|hibernate in B, restore in R, kjump.resume=DEV
  * in C). Returns when the boot should go on: nothing was asked, or a
@@ -674,6 +745,8 @@ int kj_boot_task(const char *cmdline, const struct kj_report *r);
  * Both files are text (doc/kjump.8, FILES). libsodium does the
  * cryptography. */
 #define KJ_KEY_SIZE	32		/* X25519 keys */
+#define KJ_KEY_PUBLIC	"/etc/kjump/key.pub"	/* where 'kjump key new' puts them */
+#define KJ_KEY_SECRET	"/etc/kjump/key.sec"
 #define KJ_KEY_ID_SIZE	8		/* the first bytes of BLAKE2b(public) */
 
 struct kj_key_public {
@@ -717,8 +790,6 @@ void kj_key_wipe(struct kj_key_secret *key);
 /* An image's own key, sealed to a public key (an anonymous sealed box:
  * X25519 and XSalsa20-Poly1305): only the secret half opens it, and
  * nobody can tell whose it is from the sealed bytes. */
-#define KJ_IMAGE_KEY_SIZE	32
-#define KJ_SEALED_KEY_SIZE	(KJ_IMAGE_KEY_SIZE + 48)
 /* A fresh random image key, and it sealed to pub. */
 int kj_key_seal_new(const struct kj_key_public *pub,
 		    uint8_t key[KJ_IMAGE_KEY_SIZE],
@@ -728,6 +799,35 @@ int kj_key_seal_new(const struct kj_key_public *pub,
 int kj_key_unseal(const struct kj_key_secret *secret,
 		  const uint8_t sealed[KJ_SEALED_KEY_SIZE],
 		  uint8_t key[KJ_IMAGE_KEY_SIZE]);
+/*
+ * Anyone can seal a key to a public key. So that a forger who has it
+ * still cannot make an image a resume accepts, each image's blocks are
+ * sealed under its own key bound to an authentication key: BLAKE2b of the
+ * image's key, keyed with the authentication key, which is BLAKE2b of a
+ * label keyed with the secret key. A keeps it in a file only root reads
+ * (KJ_KEY_AUTH, next to the public key: with a disk encryption, as safe
+ * as the rest of A's root); the resume side makes it again from the
+ * secret key it opened.
+ */
+struct kj_key_auth {
+	struct kj_key_public pub;
+	uint8_t auth[KJ_KEY_SIZE];
+};
+#define KJ_KEY_AUTH	"/etc/kjump/key.auth"
+/* The authentication key file's text for an opened secret key, malloc'd. */
+int kj_key_auth_new_text(const struct kj_key_secret *key, char **text);
+/* An authentication key file's text; -EBADMSG unless it is exactly one,
+ * its id its public key's. */
+int kj_key_auth_parse(const char *text, struct kj_key_auth *a);
+/* The key an image's blocks are sealed under: its own key, bound. */
+void kj_key_image_aead(const uint8_t auth[KJ_KEY_SIZE],
+		       const uint8_t image_key[KJ_IMAGE_KEY_SIZE],
+		       uint8_t out[KJ_IMAGE_KEY_SIZE]);
+/* kj_key_unseal(), then bound as kj_key_image_aead() with the secret
+ * key's authentication key: what the image's blocks are sealed under. */
+int kj_key_unseal_aead(const struct kj_key_secret *secret,
+		       const uint8_t sealed[KJ_SEALED_KEY_SIZE],
+		       uint8_t key[KJ_IMAGE_KEY_SIZE]);
 /* A key's id as 16 lowercase hex digits. */
 void kj_key_id_text(const struct kj_key_public *pub,
 		    char out[2 * KJ_KEY_ID_SIZE + 1]);

@@ -57,6 +57,7 @@ struct kj_block_head {
 	uint32_t comp_len;
 	uint32_t block_len;
 	uint64_t checksum;
+	bool sealed;			/* an encrypted image's (KJBLOCKS) */
 };
 
 #define KJ_BLOCK_HEAD_SIZE 0x28

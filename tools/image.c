@@ -11,6 +11,41 @@
 /* An --extents map, kept for as long as an image opened through it. */
 static struct kj_extents extents_map;
 static const char *extents_path;
+/* For an encrypted image: --passphrase-file, --secret-key. */
+static struct kj_unlock_opts unlock = { .report = &tool_report };
+
+/* The options verify and export share; true if c was one. */
+static bool common_option(int c)
+{
+	if (c == 'x')
+		extents_path = optarg;
+	else if (c == 'p')
+		unlock.keyfile = optarg;
+	else if (c == 'k')
+		unlock.secret = optarg;
+	else
+		return false;
+	return true;
+}
+
+#define COMMON_OPTIONS \
+	{ "extents", required_argument, NULL, 'x' }, \
+	{ "passphrase-file", required_argument, NULL, 'p' }, \
+	{ "secret-key", required_argument, NULL, 'k' }
+
+#define COMMON_HELP \
+	"options:\n" \
+	"  --extents MAP            the image lies in these extents of IMAGE\n" \
+	"  --passphrase-file FILE   an encrypted image's passphrase is FILE's first\n" \
+	"                           line (else it is asked on the terminal)\n" \
+	"  --secret-key FILE        the secret key (default: " KJ_KEY_SECRET ")\n"
+
+/* An encrypted image's key, opened with the passphrase (reported). */
+static int unlock_image(const char *path, struct kj_image *img)
+{
+	unlock.name = path;
+	return kj_image_unlock(img, &unlock);
+}
 
 /* Opens an image, saying what is wrong with its header if anything. */
 static int open_image(const char *path, struct kj_image **img)
@@ -46,7 +81,7 @@ static int one_path(int argc, char **argv, const char *usage, bool *json)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
-		{ "extents", required_argument, NULL, 'x' },
+		COMMON_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -57,10 +92,8 @@ static int one_path(int argc, char **argv, const char *usage, bool *json)
 			fputs(usage, stdout);
 			return -1;
 		}
-		if (c == 'x') {
-			extents_path = optarg;
+		if (common_option(c))
 			continue;
-		}
 		if (c == 'j' && json) {
 			*json = true;
 			continue;
@@ -82,15 +115,20 @@ int cmd_verify(int argc, char **argv)
 	struct kj_image *img;
 	const struct kj_image_header *h;
 	int err, r = one_path(argc, argv,
-			      "usage: kjump verify [--extents MAP] IMAGE\n\n"
+			      "usage: kjump verify [OPTIONS] IMAGE\n\n"
 			      "Checks every checksum of IMAGE (a file or a device): header, blocks,\n"
-			      "run tables, trailer. Exits 0 if all are good; otherwise names the\n"
-			      "first bad block and its byte offset and exits 1.\n", NULL);
+			      "run tables, trailer; and for an encrypted image every tag, with its\n"
+			      "key's passphrase. Exits 0 if all are good; otherwise names the first\n"
+			      "bad block and its byte offset and exits 1.\n\n" COMMON_HELP, NULL);
 
 	if (r)
 		return r < 0 ? 0 : r;
 	if (open_image(argv[optind], &img))
 		return EXIT_FAILED;
+	if (unlock_image(argv[optind], img)) {
+		kj_image_close(img);
+		return EXIT_FAILED;
+	}
 	err = kj_image_verify(img, NULL, NULL, &e);
 	h = kj_image_get_header(img);
 	if (err == -EBADMSG)
@@ -151,6 +189,15 @@ static void format_uuid(const uint8_t *u, char *out)
 	}
 }
 
+static const char *key_id(const struct kj_image_header *h)
+{
+	static char text[2 * sizeof(h->key_id) + 1];
+
+	for (size_t i = 0; i < sizeof(h->key_id); i++)
+		sprintf(text + 2 * i, "%02x", h->key_id[i]);
+	return text;
+}
+
 static double ratio(const struct kj_image_header *h)
 {
 	uint64_t start = kj_image_data_offset(h);
@@ -192,6 +239,10 @@ static void print_text(const char *path, const struct kj_image_header *h,
 	printf("re-entry:     0x%llx\n", (unsigned long long)h->reentry);
 	printf("compression:  %s (level %u)\n", compressor_name(h->compressor),
 	       h->level);
+	if (h->flags & KJ_IMAGE_FLAG_ENCRYPTED)
+		printf("encryption:   %s, key %s\n", kj_aead_name(h->aead), key_id(h));
+	else
+		printf("encryption:   none\n");
 	printf("ram:          %llu pages in %u ranges, %u ranges excluded\n",
 	       (unsigned long long)h->pages_ram, h->nram, h->nexcluded);
 	printf("pages:        %llu saved, %llu zero, %llu left out as free\n",
@@ -234,6 +285,9 @@ static void print_json(const char *path, const struct kj_image_header *h,
 	json_string("created", when);
 	json_string("osrelease", h->osrelease);
 	json_string("build_id", h->build_id);
+	json_string("encryption", h->flags & KJ_IMAGE_FLAG_ENCRYPTED ? kj_aead_name(h->aead)
+								   : "none");
+	json_string("key", h->flags & KJ_IMAGE_FLAG_ENCRYPTED ? key_id(h) : "");
 	printf("\"reentry\": %llu, \"compressor\": \"%s\", \"level\": %u, "
 	       "\"pages_ram\": %llu, \"pages_saved\": %llu, \"pages_zero\": %llu, "
 	       "\"pages_free\": %llu, \"blocks\": %llu, \"bytes\": %llu, "
@@ -288,16 +342,17 @@ int cmd_export(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "elf", no_argument, NULL, 'e' },
-		{ "extents", required_argument, NULL, 'x' },
+		COMMON_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	static const char usage[] =
-		"usage: kjump export [--extents MAP] --elf IMAGE OUT\n\n"
+		"usage: kjump export [OPTIONS] --elf IMAGE OUT\n\n"
 		"Writes IMAGE as an ELF core file OUT, as /proc/vmcore showed the saved\n"
 		"memory: pages left out as free come out as holes, and the VMCOREINFO\n"
 		"note is kept, so makedumpfile and crash can read it. The image is\n"
-		"verified on the way.\n";
+		"verified on the way; an encrypted one asks for its passphrase.\n\n"
+		COMMON_HELP;
 	struct kj_image_error e;
 	struct kj_image *img;
 	bool elf = false;
@@ -308,10 +363,8 @@ int cmd_export(int argc, char **argv)
 			fputs(usage, stdout);
 			return 0;
 		}
-		if (c == 'x') {
-			extents_path = optarg;
+		if (common_option(c))
 			continue;
-		}
 		if (c != 'e') {
 			bad_option("export", c, argv[optind - 1]);
 			return EXIT_USAGE;
@@ -325,6 +378,11 @@ int cmd_export(int argc, char **argv)
 	}
 	if (open_image(argv[optind], &img))
 		return EXIT_FAILED;
+	err = unlock_image(argv[optind], img);
+	if (err) {
+		kj_image_close(img);
+		return EXIT_FAILED;
+	}
 	err = kj_image_export_elf(img, argv[optind + 1], &e);
 	kj_image_close(img);
 	if (err == -EBADMSG)

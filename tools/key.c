@@ -30,8 +30,10 @@ static void usage(FILE *f)
 		"       kjump key show [--dir DIR]\n"
 		"       kjump key check [--dir DIR] [--passphrase-file FILE]\n\n"
 		"The key pair of encrypted images. 'new' makes DIR/key.pub, the public\n"
-		"half each hibernation seals its image's key with, and DIR/key.sec, the\n"
-		"secret half that opens it at resume, kept under a passphrase (Argon2id).\n"
+		"half each hibernation seals its image's key with, DIR/key.sec, the\n"
+		"secret half that opens it at resume, kept under a passphrase (Argon2id),\n"
+		"and DIR/key.auth (root only), which binds each image to the pair so\n"
+		"that no one else can make one a resume accepts.\n"
 		"'show' says which key is there and what trying its passphrase costs;\n"
 		"'check' asks for the passphrase and says whether it opens the key.\n\n"
 		"  --dir DIR               where the key files are (default: " KEY_DIR ")\n"
@@ -102,36 +104,6 @@ static int read_small(const char *path, char *buf, size_t size)
 	return err;
 }
 
-/* One line from the terminal, not echoed. */
-static int ask(const char *prompt, char *out, size_t size)
-{
-	struct termios old, quiet;
-	FILE *tty = fopen("/dev/tty", "r+e");
-	int err = 0;
-
-	if (!tty) {
-		error("no terminal to ask the passphrase on: give --passphrase-file FILE");
-		return -ENOTTY;
-	}
-	fprintf(tty, "%s", prompt);
-	fflush(tty);
-	bool noecho = !tcgetattr(fileno(tty), &old);
-
-	if (noecho) {
-		quiet = old;
-		quiet.c_lflag &= ~(tcflag_t)ECHO;
-		tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
-	}
-	if (!fgets(out, (int)size, tty))
-		err = -EIO;
-	if (noecho)
-		tcsetattr(fileno(tty), TCSAFLUSH, &old);
-	fprintf(tty, "\n");
-	fclose(tty);
-	out[strcspn(out, "\n")] = '\0';
-	return err;
-}
-
 /* The passphrase: FILE's first line, or asked (twice when confirm). */
 static int passphrase(const struct key_opts *o, bool confirm, char *out, size_t size)
 {
@@ -142,8 +114,11 @@ static int passphrase(const struct key_opts *o, bool confirm, char *out, size_t 
 		err = read_small(o->pass_file, out, size);
 		out[strcspn(out, "\n")] = '\0';
 	} else {
-		err = ask("kjump key passphrase: ", out, size);
-		if (!err && confirm && !(err = ask("again: ", again, sizeof(again))) &&
+		err = ask_secret(NULL, "kjump key passphrase: ", out, size);
+		if (err == -ENOTTY)
+			error("no terminal to ask the passphrase on: give --passphrase-file FILE");
+		if (!err && confirm &&
+		    !(err = ask_secret(NULL, "again: ", again, sizeof(again))) &&
 		    strcmp(out, again)) {
 			error("the two passphrases differ: nothing was made");
 			err = -EINVAL;
@@ -160,6 +135,11 @@ static void key_paths(const struct key_opts *o, char *pub, char *sec)
 {
 	snprintf(pub, PATH_MAX, "%s/key.pub", o->dir);
 	snprintf(sec, PATH_MAX, "%s/key.sec", o->dir);
+}
+
+static void auth_path(const struct key_opts *o, char *auth)
+{
+	snprintf(auth, PATH_MAX, "%s/key.auth", o->dir);
 }
 
 /* Writes text to path, mode, only if path is not there (nothing lost). */
@@ -181,15 +161,28 @@ static int write_new(const char *path, const char *text, mode_t mode)
 	return err;
 }
 
+/* The authentication key file's text, from the secret key just made. */
+static int auth_text(const char *sec_text, const char *pass, char **text)
+{
+	struct kj_key_secret s;
+	int err = kj_key_unlock(sec_text, pass, strlen(pass), &s);
+
+	if (!err)
+		err = kj_key_auth_new_text(&s, text);
+	kj_key_wipe(&s);
+	return err;
+}
+
 static int key_new(const struct key_opts *o)
 {
 	char pub[PATH_MAX], sec[PATH_MAX], pass[PASS_MAX], id[2 * KJ_KEY_ID_SIZE + 1];
-	char *pub_text = NULL, *sec_text = NULL;
+	char *pub_text = NULL, *sec_text = NULL, *auth_text_ = NULL, auth[PATH_MAX];
 	struct kj_key_public k;
 	int err;
 
 	key_paths(o, pub, sec);
-	if (!o->force && (!access(pub, F_OK) || !access(sec, F_OK))) {
+	auth_path(o, auth);
+	if (!o->force && (!access(pub, F_OK) || !access(sec, F_OK) || !access(auth, F_OK))) {
 		error("a key is there already ('%s'): images sealed to it need it", sec);
 		hint("'kjump key show' says which; --force replaces it");
 		return EXIT_FAILED;
@@ -197,7 +190,9 @@ static int key_new(const struct key_opts *o)
 	if (passphrase(o, true, pass, sizeof(pass)))
 		return EXIT_FAILED;
 	err = kj_key_new(pass, strlen(pass), &o->cost, &pub_text, &sec_text);
-	memset(pass, 0, sizeof(pass));
+	if (!err)
+		err = auth_text(sec_text, pass, &auth_text_);
+	explicit_bzero(pass, sizeof(pass));
 	if (err) {
 		error("cannot make a key: %s", err == -EINVAL ?
 		      "Argon2id does not take that cost (--kdf-ops 1 to 64, --kdf-mib up to 4096)" :
@@ -207,16 +202,24 @@ static int key_new(const struct key_opts *o)
 	if (o->force) {
 		unlink(pub);
 		unlink(sec);
+		unlink(auth);
 	}
 	err = write_new(sec, sec_text, 0600);
-	if (!err && (err = write_new(pub, pub_text, 0644)))
+	if (!err && (err = write_new(auth, auth_text_, 0600)))
 		unlink(sec);
+	if (!err && (err = write_new(pub, pub_text, 0644))) {
+		unlink(sec);
+		unlink(auth);
+	}
 	if (!err && !kj_key_public_parse(pub_text, &k)) {
 		kj_key_id_text(&k, id);
-		note("made key %s: public '%s', secret '%s' (under the passphrase)", id, pub, sec);
+		note("made key %s: public '%s', secret '%s' (under the passphrase), '%s' (root only)", id, pub, sec, auth);
 	}
 	free(pub_text);
 	free(sec_text);
+	if (auth_text_)
+		explicit_bzero(auth_text_, strlen(auth_text_));
+	free(auth_text_);
 	return err ? EXIT_FAILED : 0;
 }
 

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The command owns stderr: every message has one shape. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "tool.h"
@@ -111,4 +114,43 @@ static void progress(void *ctx, const struct kj_progress *p)
 	progress_shown = true;
 }
 
-const struct kj_report tool_report = { .progress = progress };
+/* The controlling terminal; without one (in an initramfs, where init's
+ * children have none), the terminal stdin is, the console there. */
+static FILE *open_terminal(void)
+{
+	FILE *f = fopen("/dev/tty", "r+e");
+	const char *name = f || !isatty(STDIN_FILENO) ? NULL : ttyname(STDIN_FILENO);
+
+	return f ? f : name ? fopen(name, "r+e") : NULL;
+}
+
+int ask_secret(void *ctx, const char *prompt, char *out, size_t size)
+{
+	struct termios old, quiet;
+	FILE *tty = open_terminal();
+	bool noecho;
+	int err = 0;
+
+	(void)ctx;
+	if (!tty)
+		return -ENOTTY;
+	/* quiet before the prompt: what is typed once it shows is kept */
+	noecho = !tcgetattr(fileno(tty), &old);
+	if (noecho) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
+	}
+	fprintf(tty, "%s", prompt);
+	fflush(tty);
+	if (!fgets(out, (int)size, tty))
+		err = -EIO;
+	if (noecho)
+		tcsetattr(fileno(tty), TCSAFLUSH, &old);
+	fprintf(tty, "\n");
+	fclose(tty);
+	out[strcspn(out, "\r\n")] = '\0';
+	return err;
+}
+
+const struct kj_report tool_report = { .progress = progress, .ask = ask_secret };

@@ -28,6 +28,7 @@ static void resume_usage(FILE *f, bool restore)
 		  "saved system. Nothing is jumped to unless every block verified.\n"
 		  "--uuid: the image C checked (32 hex digits); R refuses another.\n"
 		: "usage: kjump resume --image DEST [--extents MAP] [--boot]\n"
+		  "                    [--passphrase-file FILE]\n"
 		  "                    [--check | --boot-args | --discard]\n\n"
 		  "Resumes the system hibernated into DEST. First checks everything: that\n"
 		  "it is a hibernation (a snapshot is never resumed), complete, neither\n"
@@ -40,6 +41,10 @@ static void resume_usage(FILE *f, bool restore)
 		  "(R failed, or the power went) is started again, twice in all.\n\n"
 		  "--check stops after the checks, changes nothing, and says whether it\n"
 		  "could resume. --discard resumes nothing and discards the image.\n\n"
+		  "An encrypted image asks for its key's passphrase on the terminal, up\n"
+		  "to 3 times, or takes it from --passphrase-file FILE (its first line,\n"
+		  "one try); the secret key is " KJ_KEY_SECRET ". After the last refusal\n"
+		  "the image is discarded, as any image a boot does not resume.\n\n"
 		  "--boot is for a boot script that runs at every boot: an image never\n"
 		  "written, or resumed or discarded already, is said in one line and is\n"
 		  "no error (exit status 0). Anything else that is refused still is.\n\n"
@@ -64,6 +69,7 @@ static int parse_resume(int argc, char **argv, struct resume *r, bool restore)
 		{ "discard", no_argument, NULL, 'd' },
 		{ "boot", no_argument, NULL, 'B' },
 		{ "uuid", required_argument, NULL, 'u' },
+		{ "passphrase-file", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -84,13 +90,15 @@ static int parse_resume(int argc, char **argv, struct resume *r, bool restore)
 			r->o.boot = true;
 		else if (c == 'u' && restore)
 			r->o.uuid = optarg;
+		else if (c == 'p' && !restore)
+			r->o.keyfile = optarg;
 		else if (c == 'h') {
 			resume_usage(stdout, restore);
 			return -1;
 		} else {
 			/* --uuid took its value: the option is before it */
-			bad_option(argv[0], strchr("cbdBu", c) ? '?' : c,
-				   argv[optind - 1 - (c == 'u')]);
+			bad_option(argv[0], strchr("cbdBup", c) ? '?' : c,
+				   argv[optind - 1 - (c == 'u' || c == 'p')]);
 			return EXIT_USAGE;
 		}
 	}

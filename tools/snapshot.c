@@ -39,7 +39,7 @@ static void job_usage(FILE *f, const struct job *j)
 	}
 	fprintf(f,
 		"usage: kjump %s --image DEST [--size SIZE] [--compress ALG]%s\n"
-		"       [--kernel K] [--initrd I]\n\n",
+		"       [--encrypt[=KEY]] [--kernel K] [--initrd I]\n\n",
 		hibernate ? "hibernate" : "snapshot", hibernate ? " [--drop-caches]" : "");
 	fprintf(f, hibernate
 		? "Saves this system's memory into an image at DEST and powers off. The\n"
@@ -60,6 +60,10 @@ static void job_usage(FILE *f, const struct job *j)
 		"  --size SIZE      for a file kjump creates: its size (K, M, G; default:\n"
 		"                   all of RAM and 16 MiB)\n"
 		"  --compress ALG   lz4 (default), zstd, zstd:LEVEL, none\n"
+		"  --encrypt[=KEY]  encrypt the image to the key 'kjump key new' made (KEY:\n"
+		"                   its key.auth file, default " KJ_KEY_AUTH "): a\n"
+		"                   fresh key seals every block; resuming asks for the\n"
+		"                   key's passphrase\n"
 		"%s"
 		"  --kernel K       B's kernel (default: this kernel's image)\n"
 		"  --initrd I       B's initramfs (default: kjump's own)\n",
@@ -72,6 +76,7 @@ static int parse_job(int argc, char **argv, struct job *j)
 		{ "image", required_argument, NULL, 'i' },
 		{ "compress", required_argument, NULL, 'c' },
 		{ "drop-caches", no_argument, NULL, 'd' },
+		{ "encrypt", optional_argument, NULL, 'e' },
 		{ "size", required_argument, NULL, 's' },
 		{ "kernel", required_argument, NULL, 'k' },
 		{ "initrd", required_argument, NULL, 'r' },
@@ -95,6 +100,14 @@ static int parse_job(int argc, char **argv, struct job *j)
 			j->o.compress = optarg;
 			break;
 		case 'k': j->o.kernel = optarg; break;
+		case 'e':
+			if (j->resident) {
+				error("'kjump resident' takes no --encrypt");
+				hint("give it to each 'kjump snapshot' or 'kjump hibernate'");
+				return EXIT_USAGE;
+			}
+			j->o.encrypt = optarg ? optarg : KJ_KEY_AUTH;
+			break;
 		case 's':
 			if (parse_u64(optarg, &j->o.size) || !j->o.size) {
 				error("bad size '%s' for --size", optarg);

@@ -35,6 +35,9 @@ int compress_option(const char *arg, struct kj_save_core_opts *o);
 
 /* Where the flows report: the messages above, and progress on stderr. */
 extern const struct kj_report tool_report;
+/* One line from the terminal (else the console), not echoed; -ENOTTY if
+ * there is neither. As kj_report's ask. */
+int ask_secret(void *ctx, const char *prompt, char *out, size_t size);
 /* Sends the library's messages to the ones above (-v: its debug ones). */
 void messages_init(void);
 

@@ -5,7 +5,9 @@
  * restore in R), kjump.image=, kjump.compress=, kjump.extents=,
  * kjump.fill= (B: what A's free pages hold), kjump.stamp= (B: the stamp A
  * put on the target), kjump.disks= (B: the disks to fingerprint),
- * kjump.uuid= (R started by C), kjump.action=resident (B waiting for
+ * kjump.key= (B: where A's key page lies, lib/flow/handkey.c),
+ * kjump.uuid= (R started by C), kjump.keyfile= (C, R: an encrypted
+ * image's passphrase is its first line), kjump.action=resident (B waiting for
  * tasks in its target's stamp, resident_task), kjump.action=resume (C
  * started by a boot loader's one-shot entry under UEFI), and
  * kjump.resume= with kjump.noresume= (in C in a normal boot).
@@ -21,7 +23,7 @@
 
 struct boot_args {
 	char action[16], image[256], compress[16], resume[256], uuid[40];
-	char fill[8], stamp[40];
+	char fill[8], stamp[40], key[24], keyfile[256];
 	char extents[ARG_MAX], disks[ARG_MAX];
 	bool noresume;
 };
@@ -56,6 +58,8 @@ static void parse_over(const char *cmdline, struct boot_args *a)
 		take(cmdline, len, "kjump.fill=", a->fill, sizeof(a->fill));
 		take(cmdline, len, "kjump.stamp=", a->stamp, sizeof(a->stamp));
 		take(cmdline, len, "kjump.disks=", a->disks, sizeof(a->disks));
+		take(cmdline, len, "kjump.key=", a->key, sizeof(a->key));
+		take(cmdline, len, "kjump.keyfile=", a->keyfile, sizeof(a->keyfile));
 		flag[0] = '\0';
 		take(cmdline, len, "kjump.noresume=", flag, sizeof(flag));
 		a->noresume = *flag ? !strcmp(flag, "1") : a->noresume;
@@ -94,6 +98,16 @@ static int extents(const struct kj_report *r, const struct boot_args *a,
 	return err;
 }
 
+/* A physical address: 0x and hex digits, not 0. */
+static bool address(const char *text, uint64_t *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoull(text, &end, 16);
+	return !strncmp(text, "0x", 2) && !*end && !errno && *out;
+}
+
 /* B: save the caller, then power off (hibernate); returns otherwise. */
 static int save_once(const struct kj_report *r, const struct boot_args *a)
 {
@@ -116,6 +130,10 @@ static int save_once(const struct kj_report *r, const struct boot_args *a)
 		err = -EINVAL;
 	}
 	o.disks = disks;
+	if (!err && *a->key && !address(a->key, &o.key_at)) {
+		say_error(r, "kjump.key=%s is malformed", a->key);
+		err = -EINVAL;
+	}
 	if (!err && *a->compress && kj_compressor_parse(a->compress, &o.compressor, &o.level))
 		say_warn(r, "unknown kjump.compress=%s: using lz4", a->compress);
 	o.extents = x.n ? &x : NULL;
@@ -188,7 +206,8 @@ static int started_to_resume(const struct kj_report *r, const struct boot_args *
 	const char *what = restore ? "restore" : "resume";
 	struct kj_extents x;
 	struct kj_resume_opts o = { .image = a->image, .report = r,
-				    .uuid = restore && *a->uuid ? a->uuid : NULL };
+				    .uuid = restore && *a->uuid ? a->uuid : NULL,
+				    .keyfile = *a->keyfile ? a->keyfile : NULL };
 	int err = extents(r, a, &x);
 
 	o.extents = x.n ? &x : NULL;
@@ -207,6 +226,7 @@ static int started_to_resume(const struct kj_report *r, const struct boot_args *
 static int resume_task(const struct kj_report *r, const struct boot_args *a)
 {
 	struct kj_resume_opts o = { .image = a->resume, .noresume = a->noresume,
+				    .keyfile = *a->keyfile ? a->keyfile : NULL,
 				    .report = r };
 	int err;
 

@@ -42,12 +42,21 @@ struct kj_flow_load {
 	bool dry_run;
 	/* Plan as if this region were reserved (NULL: the one that is). */
 	const struct kj_range *region;
+	/* Appended to the initramfs (a cpio archive, for files that must
+	 * be nowhere but in the loaded kernel's memory); wiped after. */
+	const uint8_t *initrd_extra;
+	size_t initrd_extra_size;
 	/* Called with the plan before anything is loaded; non-zero stops. */
 	int (*check)(void *ctx, const struct kj_load_plan *plan);
 	void *check_ctx;
 };
 
 int kj_flow_load(const struct kj_flow_load *l);
+
+/* A cpio archive (newc) of one regular file, name without a leading
+ * slash, at out: its length, or 0 if it does not fit in size. */
+size_t kj_cpio_file(uint8_t *out, size_t size, const char *name,
+		    const void *data, size_t len, unsigned mode);
 /* Plans l as kj_flow_load() would and loads nothing; the caller releases
  * plan and sys, also on error. */
 int kj_flow_dry_run(const struct kj_flow_load *l, struct kj_load_plan *plan,

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "flow/handkey.h"
 #include "flow/target.h"
 #include "flow/resume.h"
 
@@ -26,6 +27,7 @@ struct job {
 	char append[2048];
 	bool resident;			/* B is loaded and waits for the task */
 	char task[KJ_STAMP_TASK_MAX + 1];
+	struct kj_key_hand key;		/* an encrypted image's */
 };
 
 static int check_compress(const struct job *j)
@@ -41,7 +43,8 @@ static int check_compress(const struct job *j)
 }
 
 /* What this task tells B beyond its target: what A's free pages hold,
- * and for a hibernation A's disks as they are now, when it resumes. */
+ * where the image's key lies, and for a hibernation A's disks as they are
+ * now, when it resumes. */
 static size_t task_words(const struct job *j, char *buf, size_t size, int *err)
 {
 	static const char *const fill[] = { "", " kjump.fill=zero", " kjump.fill=poison" };
@@ -52,6 +55,9 @@ static size_t task_words(const struct job *j, char *buf, size_t size, int *err)
 	if (!kj_read_text("/proc/cmdline", &line, &len))
 		n = (size_t)snprintf(buf, size, "%s", fill[kj_free_fill_of(line)]);
 	free(line);
+	if (j->key.page && n < size)
+		n += (size_t)snprintf(buf + n, size - n, " kjump.key=0x%llx",
+				      (unsigned long long)j->key.phys);
 	if (j->hibernate && n < size)
 		n += kj_disks_arg(j->o->report, buf + n, size - n, err);
 	return n;
@@ -219,6 +225,8 @@ static int prepare(struct job *j)
 		err = kj_check_jump(j->o->report);
 	if (!err)
 		err = kj_target_resolve(j->o->report, j->o->image, j->o->size, &j->t);
+	if (!err && j->o->encrypt)
+		err = kj_key_hand_make(j->o->report, j->o->encrypt, &j->key);
 	j->resident = !err && kj_resident_for(&j->t, j->stamp);
 	if (!err && !j->resident && (err = kj_stamp_new(j->stamp)))
 		say_error(j->o->report, "cannot make a stamp for the target: %s", strerror(-err));
@@ -277,6 +285,7 @@ static int job(const struct kj_hibernate_opts *o, bool hibernate)
 	struct job j = { .o = o, .hibernate = hibernate, .t.claim_fd = -1 };
 	int err = run(&j);
 
+	kj_key_hand_drop(&j.key);
 	kj_target_release(&j.t);
 	return err;
 }

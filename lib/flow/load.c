@@ -20,6 +20,7 @@ struct inputs {
 	const char *kernel, *initrd;
 	char *kernel_buf, *initrd_buf;
 	size_t kernel_size, initrd_size;
+	bool secret;			/* the initrd holds initrd_extra */
 	struct kj_system sys;
 	bool have_sys;
 };
@@ -110,8 +111,26 @@ static int read_inputs(const struct kj_load_opts *o, struct inputs *in)
 	return err;
 }
 
+/* initrd_extra after the initramfs, at a 4-byte boundary. */
+static int add_extra(const struct kj_flow_load *l, struct inputs *in)
+{
+	size_t at = (in->initrd_size + 3) & ~(size_t)3;
+	char *p = realloc(in->initrd_buf, at + l->initrd_extra_size);
+
+	if (!p)
+		return -ENOMEM;
+	memset(p + in->initrd_size, 0, at - in->initrd_size);
+	memcpy(p + at, l->initrd_extra, l->initrd_extra_size);
+	in->initrd_buf = p;
+	in->initrd_size = at + l->initrd_extra_size;
+	in->secret = true;
+	return 0;
+}
+
 static void release_inputs(struct inputs *in)
 {
+	if (in->secret)
+		explicit_bzero(in->initrd_buf, in->initrd_size);
 	free(in->kernel_buf);
 	free(in->initrd_buf);
 	if (in->have_sys)
@@ -278,6 +297,8 @@ static int flow_load(const struct kj_flow_load *l, struct kj_load_plan *p,
 		err = check_waiting_b(l);
 	if (!err)
 		err = read_inputs(&l->o, in);
+	if (!err && l->initrd_extra_size)
+		err = add_extra(l, in);
 	if (!err && l->region) {
 		in->sys.region = *l->region;
 		in->sys.has_region = true;

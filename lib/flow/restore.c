@@ -88,6 +88,8 @@ static int checks(struct resume *s, struct kj_pmems **pm)
 	if (!err)
 		err = check_identity(s);
 	if (!err)
+		err = kj_resume_unlock(s, true);
+	if (!err)
 		err = kj_resume_check_kernel(s);
 	if (!err)
 		err = kj_disks_unchanged(s);

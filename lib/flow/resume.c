@@ -150,15 +150,20 @@ int kj_resume_task(struct resume *s, bool from_c)
 
 static int load_r(struct resume *s)
 {
+	uint8_t key[512];
 	struct kj_flow_load l = {
 		.o = { .append = s->append, .force = true, .report = s->o->report },
 		.restore = true, .dry_run = s->o->check_only,
 		.check = check_ram, .check_ctx = s,
+		.initrd_extra = key,
+		/* an encrypted image's key goes with R, in its memory */
+		.initrd_extra_size = kj_handed_key_cpio(s, key, sizeof(key)),
 	};
 	int err = kj_resume_task(s, true);
 
 	if (!err)
 		err = kj_flow_load(&l);
+	explicit_bzero(key, sizeof(key));
 	if (err && !s->why)
 		s->why = KJ_DISCARD_NO_RESTORE;
 	return err;
@@ -211,6 +216,8 @@ static int check_all(struct resume *s)
 		err = kj_disks_unchanged(s);
 	if (!err && !s->o->check_only && (err = kj_check_jump(s->o->report)))
 		s->why = KJ_DISCARD_NO_RESTORE;
+	if (!err)
+		err = kj_resume_unlock(s, false);
 	if (!err)
 		err = verify(s);
 	if (!err)

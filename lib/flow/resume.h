@@ -16,6 +16,18 @@ struct resume {
 	char append[2048];
 };
 
+/* What C hands R: the image's UUID and key, in R's initramfs. */
+#define KJ_HANDED_KEY	"/kjump-image.key"
+
+/* An encrypted image's key into s->img (lib/flow/unlock.c): in R started
+ * by C (in_r, o->uuid), the key C handed; else the secret key opened with
+ * the passphrase. A plain image needs none. Sets s->why when the image
+ * is to be given up. */
+int kj_resume_unlock(struct resume *s, bool in_r);
+/* The cpio archive C appends to R's initramfs for KJ_HANDED_KEY; its
+ * length, 0 if it does not fit. */
+size_t kj_handed_key_cpio(const struct resume *s, uint8_t *out, size_t size);
+
 /* Opens the image and reads its header; reports what is wrong. */
 int kj_resume_open(struct resume *s);
 /* The image may be resumed at all: complete, a hibernation, neither

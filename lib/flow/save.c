@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "flow/handkey.h"
 #include "flow/target.h"
 #include "flow/resume.h"
 
@@ -13,6 +14,7 @@ struct save_job {
 	const struct kj_save_core_opts *o;
 	const char *core;
 	struct kj_save_opts so;
+	struct kj_image_key key;	/* with o->key_at */
 	struct timespec t0;
 };
 
@@ -74,7 +76,7 @@ static int new_uuid(uint8_t uuid[16])
 }
 
 /* The image's identity: who A is, and what R may not restore over. */
-static int fill_header(const struct save_job *j, const struct kj_vmcore *vc,
+static int fill_header(struct save_job *j, const struct kj_vmcore *vc,
 		       struct kj_image_header *h)
 {
 	bool own_core = !strcmp(j->core, KJ_VMCORE_PATH);
@@ -98,6 +100,8 @@ static int fill_header(const struct save_job *j, const struct kj_vmcore *vc,
 		h->note_len = (uint32_t)kj_vmcoreinfo_note(info, h->note, sizeof(h->note));
 	if (j->o->ndisks && kj_disks_record(j->o->report, j->o->disks, j->o->ndisks, h))
 		return -ENODEV;
+	if (j->o->key_at && kj_key_hand_take(j->o->report, vc, j->o->key_at, &j->key, h))
+		return -ENOKEY;
 	return image_maps(vc, h, own_core);
 }
 
@@ -184,14 +188,16 @@ static int save(struct save_job *j, const struct kj_vmcore *vc,
 	struct kj_image_header h;
 	int err = fill_header(j, vc, &h);
 
+	j->so.key = j->o->key_at && !err ? &j->key : NULL;
 	if (err) {
 		say_error(r, "cannot describe the image: %s", strerror(-err));
 		return err;
 	}
 	say_debug(r, "image: %u RAM ranges, %u excluded, kernel '%s', re-entry 0x%llx",
 		  h.nram, h.nexcluded, h.osrelease, (unsigned long long)h.reentry);
-	say_info(r, "saving '%s' into '%s' (%s, %u threads)", j->core, j->o->dest,
-		 compressor_name(j->so.compressor), j->so.threads);
+	say_info(r, "saving '%s' into '%s' (%s%s%s, %u threads)", j->core, j->o->dest,
+		 compressor_name(j->so.compressor), j->so.key ? ", encrypted with " : "",
+		 j->so.key ? kj_aead_name(j->key.aead) : "", j->so.threads);
 	free_filter(j, vc, &fm);
 	kj_clock_start(&j->t0);
 	err = kj_save(vc, j->o->dest, &h, &j->so, st);
@@ -233,6 +239,7 @@ int kj_save_core(const struct kj_save_core_opts *o, struct kj_save_stats *st)
 	if (err)
 		return err;
 	err = save(&j, vc, st);
+	explicit_bzero(&j.key, sizeof(j.key));
 	kj_vmcore_close(vc);
 	if (!err)
 		summary(&j, st);

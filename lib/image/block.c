@@ -17,6 +17,8 @@
 #define B_RUNS		KJ_BLOCK_HEAD_SIZE
 #define RUN_SIZE	16
 #define MAGIC		"KJBLOCK1"
+#define MAGIC_SEALED	"KJBLOCKS"	/* an encrypted image's */
+#define TAG_LEN		KJ_AEAD_TAG_SIZE
 /*
  * The most a block may hold: what the saver writes at most (lib/save/
  * save.c: 1024 data pages, fewer than 2048 runs). A reader refuses more
@@ -26,17 +28,18 @@
 #define BLOCK_RUNS_MAX	KJ_BLOCK_RUNS_MAX
 #define BLOCK_RAW_MAX	KJ_BLOCK_RAW_MAX
 
-/* The head and runs, padded so that the data begins on a 4096-byte
- * boundary of the block: stored data is then read into memory, and written
- * from it, where O_DIRECT takes it, without a copy to align it. */
+/* The head and runs (and a sealed block's tag), padded so that the data
+ * begins on a 4096-byte boundary of the block: stored data is then read
+ * into memory, and written from it, where O_DIRECT takes it, without a
+ * copy to align it. */
 static size_t runs_end(uint32_t nruns)
 {
 	return B_RUNS + (size_t)nruns * RUN_SIZE;
 }
 
-static size_t meta_len(uint32_t nruns)
+static size_t meta_len(uint32_t nruns, bool sealed)
 {
-	return kj_align_up(runs_end(nruns), KJ_IMAGE_ALIGN);
+	return kj_align_up(runs_end(nruns) + (sealed ? TAG_LEN : 0), KJ_IMAGE_ALIGN);
 }
 
 size_t kj_block_bound(uint32_t nruns, uint32_t raw_len)
@@ -44,7 +47,7 @@ size_t kj_block_bound(uint32_t nruns, uint32_t raw_len)
 	size_t lz4 = kj_compress_bound(KJ_COMPRESS_LZ4, raw_len);
 	size_t zstd = kj_compress_bound(KJ_COMPRESS_ZSTD, raw_len);
 
-	return meta_len(nruns) + kj_align_up(lz4 > zstd ? lz4 : zstd, KJ_IMAGE_ALIGN);
+	return meta_len(nruns, true) + kj_align_up(lz4 > zstd ? lz4 : zstd, KJ_IMAGE_ALIGN);
 }
 
 static void put_runs(uint8_t *p, const struct kj_run *runs, uint32_t n)
@@ -57,11 +60,12 @@ static void put_runs(uint8_t *p, const struct kj_run *runs, uint32_t n)
 }
 
 /* The checksum covers the head without its checksum, then the body: the
- * runs, their padding and the data (which may lie apart, at data). */
-static uint64_t block_checksum(const uint8_t *buf, uint32_t nruns,
+ * runs, the tag, their padding and the data (which may lie apart, at
+ * data). */
+static uint64_t block_checksum(const uint8_t *buf, size_t meta,
 			       const uint8_t *data, uint32_t comp_len)
 {
-	return kj_checksum3(buf, B_CHECKSUM, buf + B_RUNS, meta_len(nruns) - B_RUNS,
+	return kj_checksum3(buf, B_CHECKSUM, buf + B_RUNS, meta - B_RUNS,
 			    data, comp_len);
 }
 
@@ -103,22 +107,32 @@ static long put_data(const struct kj_block *b, enum kj_compressor c,
 	return comp < 0 || (uint64_t)comp >= b->raw_len ? -1 : comp;
 }
 
-int kj_block_encode_apart(const struct kj_block *b, enum kj_compressor c,
-			  int level, uint8_t *out, size_t *len, bool *apart,
-			  uint64_t *checksum)
+/* The image a sealed block belongs to, and the key it is sealed under. */
+struct sealing {
+	const struct kj_image_key *k;
+	const uint8_t *uuid;
+};
+
+static int encode(const struct kj_block *b, enum kj_compressor c, int level,
+		  const struct sealing *sl, uint8_t *out, size_t *len,
+		  bool *apart, uint64_t *checksum)
 {
-	size_t meta = meta_len(b->nruns);
+	size_t meta = meta_len(b->nruns, sl);
 	size_t cap = kj_block_bound(b->nruns, b->raw_len) - meta;
 	long comp;
+	int err = 0;
 
 	if (b->nruns > BLOCK_RUNS_MAX || b->raw_len > BLOCK_RAW_MAX ||
 	    b->raw_len % KJ_PAGE_SIZE)
 		return -E2BIG;
 	comp = put_data(b, c, level, out + meta, cap);
-	*apart = comp < 0;
-	if (*apart)
+	*apart = comp < 0 && !sl;	/* sealed data is never where it was */
+	if (comp < 0) {
 		comp = b->raw_len;
-	memcpy(out + B_MAGIC, MAGIC, 8);
+		if (sl)
+			memcpy(out + meta, b->data, b->raw_len);
+	}
+	memcpy(out + B_MAGIC, sl ? MAGIC_SEALED : MAGIC, 8);
 	put_le64(out + B_SEQ, b->seq);
 	put_le32(out + B_NRUNS, b->nruns);
 	put_le32(out + B_RAW_LEN, b->raw_len);
@@ -131,10 +145,77 @@ int kj_block_encode_apart(const struct kj_block *b, enum kj_compressor c,
 		*len = meta + kj_align_up((size_t)comp, KJ_IMAGE_ALIGN);
 		memset(out + meta + comp, 0, *len - meta - (size_t)comp);
 	}
-	*checksum = block_checksum(out, b->nruns, *apart ? b->data : out + meta,
+	if (sl)
+		err = kj_block_seal(sl->k, sl->uuid, out, out + meta);
+	*checksum = block_checksum(out, meta, *apart ? b->data : out + meta,
 				   (uint32_t)comp);
 	put_le64(out + B_CHECKSUM, *checksum);
-	return 0;
+	return err;
+}
+
+int kj_block_encode_apart(const struct kj_block *b, enum kj_compressor c,
+			  int level, uint8_t *out, size_t *len, bool *apart,
+			  uint64_t *checksum)
+{
+	return encode(b, c, level, NULL, out, len, apart, checksum);
+}
+
+int kj_block_encode_sealed(const struct kj_block *b, enum kj_compressor c,
+			   int level, const struct kj_image_key *k,
+			   const uint8_t uuid[16], uint8_t *out, size_t *len,
+			   uint64_t *checksum)
+{
+	struct sealing sl = { k, uuid };
+	bool apart;
+
+	return encode(b, c, level, &sl, out, len, &apart, checksum);
+}
+
+/* A sealed block's associated data: the image's UUID, the head without
+ * its checksum (magic, seq, lengths) and the runs. Malloc'd. */
+static uint8_t *block_ad(const uint8_t uuid[16], const uint8_t *buf,
+			 uint32_t nruns, size_t *len)
+{
+	uint8_t *ad = malloc(16 + runs_end(nruns));
+
+	if (ad) {
+		memcpy(ad, uuid, 16);
+		memcpy(ad + 16, buf, B_CHECKSUM);
+		memcpy(ad + 16 + B_CHECKSUM, buf + B_RUNS, runs_end(nruns) - B_RUNS);
+	}
+	*len = 16 + runs_end(nruns) - (B_RUNS - B_CHECKSUM);
+	return ad;
+}
+
+int kj_block_seal(const struct kj_image_key *k, const uint8_t uuid[16],
+		  uint8_t *buf, uint8_t *data)
+{
+	uint32_t nruns = get_le32(buf + B_NRUNS);
+	size_t adlen;
+	uint8_t *ad = block_ad(uuid, buf, nruns, &adlen);
+	int err = ad ? 0 : -ENOMEM;
+
+	if (!err)
+		err = kj_aead_seal(k, get_le64(buf + B_SEQ), data,
+				   get_le32(buf + B_COMP_LEN), ad, adlen,
+				   buf + runs_end(nruns));
+	free(ad);
+	return err;
+}
+
+enum kj_image_fault kj_block_open(const struct kj_image_key *k,
+				  const uint8_t uuid[16], uint8_t *buf,
+				  const struct kj_block_head *h)
+{
+	size_t adlen;
+	uint8_t *ad = block_ad(uuid, buf, h->nruns, &adlen);
+	int err = ad ? 0 : -ENOMEM;
+
+	if (!err)
+		err = kj_aead_open(k, h->seq, buf + meta_len(h->nruns, true),
+				   h->comp_len, ad, adlen, buf + runs_end(h->nruns));
+	free(ad);
+	return err == -ENOTSUP ? KJ_IMG_BAD_AEAD : err ? KJ_IMG_BAD_TAG : KJ_IMG_OK;
 }
 
 int kj_block_encode(const struct kj_block *b, enum kj_compressor c, int level,
@@ -155,7 +236,8 @@ int kj_block_head_decode(const uint8_t *buf, struct kj_block_head *h,
 {
 	uint64_t body;
 
-	if (memcmp(buf + B_MAGIC, MAGIC, 8)) {
+	h->sealed = !memcmp(buf + B_MAGIC, MAGIC_SEALED, 8);
+	if (!h->sealed && memcmp(buf + B_MAGIC, MAGIC, 8)) {
 		*fault = KJ_IMG_BAD_BLOCK_MAGIC;
 		return -EBADMSG;
 	}
@@ -165,7 +247,7 @@ int kj_block_head_decode(const uint8_t *buf, struct kj_block_head *h,
 	h->comp_len = get_le32(buf + B_COMP_LEN);
 	h->block_len = get_le32(buf + B_BLOCK_LEN);
 	h->checksum = get_le64(buf + B_CHECKSUM);
-	body = meta_len(h->nruns) + (uint64_t)h->comp_len;
+	body = meta_len(h->nruns, h->sealed) + (uint64_t)h->comp_len;
 	/* Compressed data is shorter than raw_len and stored data as long
 	 * (doc/image-format.md): never longer. */
 	if (h->nruns > BLOCK_RUNS_MAX || h->raw_len > BLOCK_RAW_MAX ||
@@ -200,7 +282,7 @@ static int get_runs(const uint8_t *p, const struct kj_block_head *h,
 
 size_t kj_block_meta_len(const struct kj_block_head *h)
 {
-	return meta_len(h->nruns);
+	return meta_len(h->nruns, h->sealed);
 }
 
 static bool zeros(const uint8_t *p, size_t len)
@@ -215,11 +297,12 @@ static bool zeros(const uint8_t *p, size_t len)
  * (block_len bytes). */
 enum kj_image_fault kj_block_check(const uint8_t *buf, const struct kj_block_head *h)
 {
-	size_t meta = meta_len(h->nruns), data_end = meta + h->comp_len;
+	size_t meta = kj_block_meta_len(h), data_end = meta + h->comp_len;
+	size_t pad = runs_end(h->nruns) + (h->sealed ? TAG_LEN : 0);
 
-	if (block_checksum(buf, h->nruns, buf + meta, h->comp_len) != h->checksum)
+	if (block_checksum(buf, meta, buf + meta, h->comp_len) != h->checksum)
 		return KJ_IMG_BAD_BLOCK_CHECKSUM;
-	if (!zeros(buf + runs_end(h->nruns), meta - runs_end(h->nruns)) ||
+	if (!zeros(buf + pad, meta - pad) ||
 	    !zeros(buf + data_end, h->block_len - data_end))
 		return KJ_IMG_BAD_BLOCK_LEN;
 	return KJ_IMG_OK;
@@ -263,6 +346,8 @@ int kj_block_decode(const uint8_t *buf, const struct kj_block_head *h,
 	int err;
 
 	*fault = kj_block_check(buf, h);
+	if (!*fault && h->sealed)
+		*fault = KJ_IMG_NEEDS_KEY;	/* opened by a walk, with the key */
 	if (*fault)
 		return -EBADMSG;
 	err = kj_block_runs(buf, h, &r);

@@ -9,7 +9,7 @@
 
 #define MAGIC "KJUMPIMG"
 #define KNOWN_FLAGS (KJ_IMAGE_FLAG_COMPLETE | KJ_IMAGE_FLAG_CONSUMED | \
-		     KJ_IMAGE_FLAG_DISCARDED)
+		     KJ_IMAGE_FLAG_DISCARDED | KJ_IMAGE_FLAG_ENCRYPTED)
 
 const char *kj_image_fault_str(enum kj_image_fault fault)
 {
@@ -35,6 +35,9 @@ const char *kj_image_fault_str(enum kj_image_fault fault)
 		[KJ_IMG_BAD_TRAILER] = "bad or missing trailer",
 		[KJ_IMG_BAD_COUNTS] = "blocks do not add up to the header",
 		[KJ_IMG_BAD_NOTE] = "bad VMCOREINFO note area",
+		[KJ_IMG_BAD_TAG] = "does not authenticate under its key: altered, or forged",
+		[KJ_IMG_NEEDS_KEY] = "encrypted: it needs its key",
+		[KJ_IMG_BAD_AEAD] = "encrypted with an AEAD this CPU cannot run",
 	};
 
 	return fault < KJ_ARRAY_SIZE(str) && str[fault] ? str[fault] : "unknown fault";
@@ -52,6 +55,7 @@ const char *kj_discard_str(enum kj_discard reason)
 		[KJ_DISCARD_NO_RESTORE] = "a boot could not start its restore",
 		[KJ_DISCARD_REPLACED] = "a new image was begun over it",
 		[KJ_DISCARD_DISKS] = "its disks changed since it was saved",
+		[KJ_DISCARD_NO_KEY] = "it is encrypted, and its key was not opened",
 	};
 
 	return reason < KJ_ARRAY_SIZE(str) && str[reason] ? str[reason] : "unknown reason";
@@ -72,15 +76,48 @@ static void put_ranges(uint8_t *p, const struct kj_range *r, uint32_t n)
 	}
 }
 
-static uint32_t header_len(const struct kj_image_header *h)
-{
-	return KJ_HDR_MAPS + 16 * (h->nram + h->nexcluded) +
-	       KJ_DISK_LEN * h->ndisks + 8;
-}
-
 static uint32_t disks_at(const struct kj_image_header *h)
 {
 	return KJ_HDR_MAPS + 16 * (h->nram + h->nexcluded);
+}
+
+static uint32_t crypt_at(const struct kj_image_header *h)
+{
+	return disks_at(h) + KJ_DISK_LEN * h->ndisks;
+}
+
+static uint32_t header_len(const struct kj_image_header *h)
+{
+	return crypt_at(h) + (h->flags & KJ_IMAGE_FLAG_ENCRYPTED ? KJ_CRYPT_LEN : 0) + 8;
+}
+
+uint32_t kj_header_crypt_at(const uint8_t *buf)
+{
+	return KJ_HDR_MAPS + 16 * (get_le32(buf + KJ_HDR_NRAM) + get_le32(buf + KJ_HDR_NEXCLUDED)) +
+	       KJ_DISK_LEN * get_le32(buf + KJ_HDR_NDISKS);
+}
+
+static void put_crypt(uint8_t *p, const struct kj_image_header *h)
+{
+	put_le16(p + KJ_CRYPT_AEAD, h->aead);
+	memcpy(p + KJ_CRYPT_KEY_ID, h->key_id, sizeof(h->key_id));
+	memcpy(p + KJ_CRYPT_SEALED_KEY, h->sealed_key, sizeof(h->sealed_key));
+	memcpy(p + KJ_CRYPT_HEADER_TAG, h->header_tag, sizeof(h->header_tag));
+	memcpy(p + KJ_CRYPT_NOTE_TAG, h->note_tag, sizeof(h->note_tag));
+}
+
+static enum kj_image_fault get_crypt(const uint8_t *p, struct kj_image_header *h)
+{
+	h->aead = get_le16(p + KJ_CRYPT_AEAD);
+	memcpy(h->key_id, p + KJ_CRYPT_KEY_ID, sizeof(h->key_id));
+	memcpy(h->sealed_key, p + KJ_CRYPT_SEALED_KEY, sizeof(h->sealed_key));
+	memcpy(h->header_tag, p + KJ_CRYPT_HEADER_TAG, sizeof(h->header_tag));
+	memcpy(h->note_tag, p + KJ_CRYPT_NOTE_TAG, sizeof(h->note_tag));
+	for (int i = 2; i < KJ_CRYPT_KEY_ID; i++)
+		if (p[i])
+			return KJ_IMG_BAD_RESERVED;
+	return h->aead == KJ_AEAD_CHACHA20POLY1305 || h->aead == KJ_AEAD_AES256GCM
+	       ? KJ_IMG_OK : KJ_IMG_BAD_FIELD;
 }
 
 static void put_disks(uint8_t *p, const struct kj_disk_print *d, uint32_t n)
@@ -137,6 +174,8 @@ int kj_image_header_encode(const struct kj_image_header *h, uint8_t *buf)
 	put_ranges(buf + KJ_HDR_MAPS, h->ram, h->nram);
 	put_ranges(buf + KJ_HDR_MAPS + 16 * h->nram, h->excluded, h->nexcluded);
 	put_disks(buf + disks_at(h), h->disks, h->ndisks);
+	if (h->flags & KJ_IMAGE_FLAG_ENCRYPTED)
+		put_crypt(buf + crypt_at(h), h);
 	kj_image_header_seal(buf);
 	return 0;
 }
@@ -213,6 +252,7 @@ static enum kj_image_fault get_maps(const uint8_t *buf,
 	h->nram = get_le32(buf + KJ_HDR_NRAM);
 	h->nexcluded = get_le32(buf + KJ_HDR_NEXCLUDED);
 	h->ndisks = get_le32(buf + KJ_HDR_NDISKS);
+	h->flags = get_le32(buf + KJ_HDR_FLAGS);
 	if (h->nram > KJ_IMAGE_MAP_MAX || h->nexcluded > KJ_IMAGE_MAP_MAX ||
 	    h->ndisks > KJ_DISKS_MAX || header_len(h) != hlen)
 		return KJ_IMG_BAD_MAP;
@@ -225,7 +265,10 @@ static enum kj_image_fault get_maps(const uint8_t *buf,
 	}
 	if (!ranges_ok(h->ram, h->nram) || !ranges_ok(h->excluded, h->nexcluded))
 		return KJ_IMG_BAD_MAP;
-	return get_disks(buf + disks_at(h), h);
+	if (get_disks(buf + disks_at(h), h))
+		return KJ_IMG_BAD_MAP;
+	return h->flags & KJ_IMAGE_FLAG_ENCRYPTED ? get_crypt(buf + crypt_at(h), h)
+						  : KJ_IMG_OK;
 }
 
 /* saved + zero + free = ram, without a sum that could wrap. */

@@ -6,6 +6,8 @@
 #include "common/internal.h"
 #include "kjump_format.h"
 
+struct kj_image_key;
+
 /* A file or device, seen through an extent map if ext is not NULL. */
 struct kj_target {
 	int fd;
@@ -60,6 +62,16 @@ int kj_target_pwrite(const struct kj_target *t, const void *buf, size_t len,
 #define KJ_DISK_ID		0x18
 #define KJ_DISK_NAME		0x28
 #define KJ_DISK_LEN		0x40
+
+/* An encrypted image's record, after the disk fingerprints. */
+#define KJ_CRYPT_AEAD		0x00
+#define KJ_CRYPT_KEY_ID		0x08
+#define KJ_CRYPT_SEALED_KEY	0x10
+#define KJ_CRYPT_HEADER_TAG	0x60
+#define KJ_CRYPT_NOTE_TAG	0x70
+#define KJ_CRYPT_LEN		0x80
+/* Where the record lies in an encoded header (with the ENCRYPTED flag). */
+uint32_t kj_header_crypt_at(const uint8_t *buf);
 
 /* Where the header's copy lies; the note area follows it. */
 #define KJ_IMAGE_COPY_OFFSET	KJ_IMAGE_HEADER_SIZE
@@ -118,6 +130,11 @@ uint64_t kj_checksum3(const void *a, size_t alen, const void *b, size_t blen,
 int kj_block_encode_apart(const struct kj_block *b, enum kj_compressor c,
 			  int level, uint8_t *out, size_t *len, bool *apart,
 			  uint64_t *checksum);
+/* kj_block_encode(), sealed under k for the image uuid: never apart. */
+int kj_block_encode_sealed(const struct kj_block *b, enum kj_compressor c,
+			   int level, const struct kj_image_key *k,
+			   const uint8_t uuid[16], uint8_t *out, size_t *len,
+			   uint64_t *checksum);
 
 /* Compress src into dst (cap bytes); returns the size or a negative errno. */
 long kj_compress(enum kj_compressor c, int level, const void *src, size_t len,
@@ -141,11 +158,46 @@ int kj_block_data(const uint8_t *buf, const struct kj_block_head *h,
  * the data: a multiple of 4096. */
 size_t kj_block_meta_len(const struct kj_block_head *h);
 
+/* An encrypted image's own key (lib/image/crypt.c). */
+#define KJ_AEAD_NONCE_SIZE	12
+struct kj_image_key {
+	enum kj_aead aead;
+	uint8_t key[KJ_IMAGE_KEY_SIZE];
+};
+/* The nonces: a block's is its sequence number; these two no block
+ * reaches (their last four bytes are 0xff, a block's 0). */
+#define KJ_NONCE_NOTE		0xfffffffffffffffeull
+#define KJ_NONCE_HEADER		0xffffffffffffffffull
+void kj_aead_nonce(uint8_t n[KJ_AEAD_NONCE_SIZE], uint64_t seq);
+/* Seals data (len bytes, in place) with ad, under nonce seq; the tag to
+ * tag. -ENOTSUP if this CPU lacks the AEAD. */
+int kj_aead_seal(const struct kj_image_key *k, uint64_t seq, uint8_t *data,
+		 size_t len, const uint8_t *ad, size_t adlen,
+		 uint8_t tag[KJ_AEAD_TAG_SIZE]);
+/* Opens data in place; -EBADMSG, and data zeroed (libsodium clears what
+ * does not authenticate), if the tag is not its. */
+int kj_aead_open(const struct kj_image_key *k, uint64_t seq, uint8_t *data,
+		 size_t len, const uint8_t *ad, size_t adlen,
+		 const uint8_t tag[KJ_AEAD_TAG_SIZE]);
+/* The header tag of an encoded header (buf): put (and the checksum
+ * resealed), or checked (-EBADMSG). */
+int kj_image_header_tag_put(uint8_t *buf, const struct kj_image_key *k);
+int kj_image_header_tag_check(const uint8_t *buf, const struct kj_image_key *k);
+/* A sealed block's tag and data: sealed in place (encode), or checked and
+ * opened in place (walk). uuid is the image's. */
+int kj_block_seal(const struct kj_image_key *k, const uint8_t uuid[16],
+		  uint8_t *buf, uint8_t *data);
+enum kj_image_fault kj_block_open(const struct kj_image_key *k,
+				  const uint8_t uuid[16], uint8_t *buf,
+				  const struct kj_block_head *h);
+
 struct kj_image {
 	struct kj_target t;
 	struct kj_target direct;	/* the same with O_DIRECT; fd -1 if none */
 	uint64_t size;
 	struct kj_image_header h;
+	uint8_t *raw;			/* the header as read (4096 bytes) */
+	struct kj_image_key *key;	/* an encrypted image's, once given */
 };
 
 /* A walk through the blocks: where it is, what it has counted. */
@@ -203,6 +255,13 @@ struct kj_image_writer;
 int kj_image_writer_open_extents(const char *path, const struct kj_extents *ext,
 				 const struct kj_image_header *h,
 				 struct kj_image_writer **w);
+/* The same for an encrypted image, sealed under key (its own, fresh):
+ * the note and the header are sealed here; blocks come sealed from
+ * kj_block_encode_sealed(). h holds the key's id and sealed key. */
+int kj_image_writer_open_sealed(const char *path, const struct kj_extents *ext,
+				const struct kj_image_header *h,
+				const struct kj_image_key *key,
+				struct kj_image_writer **w);
 /* Appends one encoded block (from kj_block_encode()). */
 int kj_image_writer_append(struct kj_image_writer *w, const uint8_t *buf,
 			   size_t len, uint64_t checksum, uint32_t data_pages,

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "image/image.h"
 
 int kj_image_fail(struct kj_image_error *err, enum kj_image_fault f,
@@ -82,7 +84,7 @@ int kj_image_open_extents(const char *path, const struct kj_extents *ext,
 		r = kj_image_fail(err, img->size ? KJ_IMG_TRUNCATED : KJ_IMG_BAD_MAGIC, -1, 0);
 	if (!r)
 		r = kj_image_header_load(fresh(img), buf, &img->h, err);
-	free(buf);
+	img->raw = buf;
 	if (!r)
 		r = read_note(img, err);
 	if (r) {
@@ -101,7 +103,45 @@ void kj_image_close(struct kj_image *img)
 		close(img->t.fd);
 	if (img->direct.fd >= 0)
 		close(img->direct.fd);
+	if (img->key)
+		sodium_memzero(img->key, sizeof(*img->key));
+	free(img->key);
+	free(img->raw);
 	free(img);
+}
+
+/* The note, sealed with the image's UUID as associated data. */
+static int open_note(struct kj_image *img, const struct kj_image_key *k)
+{
+	struct kj_image_header *h = &img->h;
+
+	if (!h->note_len)
+		return 0;
+	return kj_aead_open(k, KJ_NONCE_NOTE, h->note, h->note_len, h->uuid,
+			    sizeof(h->uuid), h->note_tag);
+}
+
+int kj_image_set_key(struct kj_image *img, const uint8_t key[KJ_IMAGE_KEY_SIZE],
+		     struct kj_image_error *err)
+{
+	struct kj_image_key *k;
+
+	if (!(img->h.flags & KJ_IMAGE_FLAG_ENCRYPTED) || img->key)
+		return -EINVAL;
+	if (!kj_aead_usable(img->h.aead))
+		return kj_image_fail(err, KJ_IMG_BAD_AEAD, -1, 0);
+	k = malloc(sizeof(*k));
+	if (!k)
+		return -ENOMEM;
+	k->aead = img->h.aead;
+	memcpy(k->key, key, sizeof(k->key));
+	if (kj_image_header_tag_check(img->raw, k) || open_note(img, k)) {
+		sodium_memzero(k, sizeof(*k));
+		free(k);
+		return kj_image_fail(err, KJ_IMG_BAD_TAG, -1, 0);
+	}
+	img->key = k;
+	return 0;
 }
 
 const struct kj_image_header *kj_image_get_header(const struct kj_image *img)

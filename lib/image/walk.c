@@ -162,7 +162,21 @@ static struct kj_block as_block(const struct wslot *sl)
 				  sl->bh.raw_len };
 }
 
-/* A worker's share: checksum first, then the reader's fault, then data. */
+/* An encrypted image's blocks are all sealed, a plain one's none; a
+ * sealed block is opened in place once its tag is checked. */
+static enum kj_image_fault open_sealed(struct walker *wk, struct wslot *sl)
+{
+	const struct kj_image *img = wk->img;
+	bool encrypted = img->h.flags & KJ_IMAGE_FLAG_ENCRYPTED;
+
+	if (sl->bh.sealed != encrypted)
+		return KJ_IMG_BAD_BLOCK_MAGIC;
+	return encrypted ? kj_block_open(img->key, img->h.uuid, sl->buf, &sl->bh)
+			 : KJ_IMG_OK;
+}
+
+/* A worker's share: checksum first, then the tag, then the reader's
+ * fault, then data. */
 static void work(struct walker *wk, struct wslot *sl)
 {
 	const struct kj_walk_opts *o = wk->o;
@@ -172,6 +186,8 @@ static void work(struct walker *wk, struct wslot *sl)
 	/* there is no walk that decodes data without its checksum:
 	 * nothing unverified reaches memory */
 	f = kj_block_check(sl->buf, &sl->bh);
+	if (!f)
+		f = open_sealed(wk, sl);
 	if (f || sl->fault) {
 		slot_fault(sl, f ? f : sl->fault);
 		return;
@@ -325,6 +341,8 @@ int kj_image_walk(struct kj_image *img, const struct kj_walk_opts *o,
 
 	if (!(h->flags & KJ_IMAGE_FLAG_COMPLETE))
 		return kj_image_fail(err, KJ_IMG_INCOMPLETE, -1, 0);
+	if ((h->flags & KJ_IMAGE_FLAG_ENCRYPTED) && !img->key)
+		return kj_image_fail(err, KJ_IMG_NEEDS_KEY, -1, 0);
 	if (h->trailer_offset > img->size ||
 	    img->size - h->trailer_offset < KJ_IMAGE_ALIGN)
 		return kj_image_fail(err, KJ_IMG_TRUNCATED, -1, img->size);

@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "image/image.h"
 #include "common/le.h"
 
@@ -26,6 +28,8 @@ struct kj_image_writer {
 	size_t sums_cap;
 	uint8_t *bounce;		/* aligned copy for O_DIRECT */
 	size_t bounce_cap;
+	uint32_t encrypted;		/* KJ_IMAGE_FLAG_ENCRYPTED or 0 */
+	struct kj_image_key key;	/* with it */
 };
 
 /* O_DIRECT where the target takes it (block devices, most file systems);
@@ -97,21 +101,45 @@ static int write_header(struct kj_image_writer *w)
 		return -ENOMEM;
 	memset(buf, 0, KJ_IMAGE_HEADER_SIZE);
 	err = kj_image_header_encode(&w->h, buf);
+	if (!err && w->encrypted)
+		err = kj_image_header_tag_put(buf, &w->key);
 	if (!err)
 		err = kj_image_header_store(&w->t, buf);
 	free(buf);
 	return err;
 }
 
+/* An encrypted image's note is sealed before the first header, which
+ * holds its checksum and tag. */
+static int seal_note(struct kj_image_writer *w)
+{
+	if (!w->encrypted || !w->h.note_len)
+		return 0;
+	return kj_aead_seal(&w->key, KJ_NONCE_NOTE, w->h.note, w->h.note_len,
+			    w->h.uuid, sizeof(w->h.uuid), w->h.note_tag);
+}
+
 int kj_image_writer_open_extents(const char *path, const struct kj_extents *ext,
 				 const struct kj_image_header *h,
 				 struct kj_image_writer **out)
+{
+	return kj_image_writer_open_sealed(path, ext, h, NULL, out);
+}
+
+int kj_image_writer_open_sealed(const char *path, const struct kj_extents *ext,
+				const struct kj_image_header *h,
+				const struct kj_image_key *key,
+				struct kj_image_writer **out)
 {
 	struct kj_image_writer *w = calloc(1, sizeof(*w));
 	int err;
 
 	if (!w)
 		return -ENOMEM;
+	if (key) {
+		w->encrypted = KJ_IMAGE_FLAG_ENCRYPTED;
+		w->key = *key;
+	}
 	w->t.ext = ext;
 	w->t.fd = open_target(path, ext, &w->capacity);
 	if (w->t.fd < 0) {
@@ -122,12 +150,15 @@ int kj_image_writer_open_extents(const char *path, const struct kj_extents *ext,
 	/* No flags, no counts: until finish() fills them in, the image on
 	 * the target is incomplete. */
 	w->h = *h;
-	w->h.flags = 0;
+	w->h.flags = w->encrypted;
+	w->h.aead = key ? (uint16_t)key->aead : 0;
 	w->h.pages_saved = w->h.pages_zero = w->h.pages_free = w->h.pages_ram = 0;
 	w->h.nblocks = w->h.trailer_offset = 0;
 	w->offset = kj_image_data_offset(h);
 	err = w->capacity && w->capacity < w->offset + KJ_IMAGE_ALIGN ? -ENOSPC
-								     : write_header(w);
+								     : seal_note(w);
+	if (!err)
+		err = write_header(w);
 	if (!err)
 		err = write_note(w);
 	if (err) {
@@ -211,7 +242,7 @@ int kj_image_writer_finish(struct kj_image_writer *w, uint64_t pages_free)
 		err = -errno;
 	if (err)
 		return err;
-	w->h.flags = KJ_IMAGE_FLAG_COMPLETE;
+	w->h.flags = KJ_IMAGE_FLAG_COMPLETE | w->encrypted;
 	w->h.pages_saved = w->saved;
 	w->h.pages_zero = w->zero;
 	w->h.pages_free = pages_free;
@@ -230,6 +261,8 @@ void kj_image_writer_close(struct kj_image_writer *w)
 	if (!w)
 		return;
 	close(w->t.fd);
+	sodium_memzero(&w->key, sizeof(w->key));
+	sodium_memzero(w->h.note, sizeof(w->h.note));
 	free(w->sums);
 	free(w->bounce);
 	free(w);

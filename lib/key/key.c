@@ -138,6 +138,54 @@ int kj_key_unlock(const char *text, const char *pass, size_t passlen,
 	return err;
 }
 
+/* The authentication key: BLAKE2b of a label, keyed with the secret key.
+ * Whoever has the secret key can make it again; the public key says
+ * nothing of it. */
+static void auth_of(const struct kj_key_secret *key, uint8_t auth[KJ_KEY_SIZE])
+{
+	static const char label[] = "kjump image authentication 1";
+
+	crypto_generichash(auth, KJ_KEY_SIZE, (const uint8_t *)label, sizeof(label) - 1,
+			   key->sk, sizeof(key->sk));
+}
+
+int kj_key_auth_new_text(const struct kj_key_secret *key, char **text)
+{
+	struct kj_key_auth a = { .pub = key->pub };
+	int err = ready();
+
+	if (err)
+		return err;
+	auth_of(key, a.auth);
+	*text = kj_key_auth_text(&a);
+	sodium_memzero(&a, sizeof(a));
+	return *text ? 0 : -ENOMEM;
+}
+
+void kj_key_image_aead(const uint8_t auth[KJ_KEY_SIZE],
+		       const uint8_t image_key[KJ_IMAGE_KEY_SIZE],
+		       uint8_t out[KJ_IMAGE_KEY_SIZE])
+{
+	crypto_generichash(out, KJ_IMAGE_KEY_SIZE, image_key, KJ_IMAGE_KEY_SIZE,
+			   auth, KJ_KEY_SIZE);
+}
+
+int kj_key_unseal_aead(const struct kj_key_secret *secret,
+		       const uint8_t sealed[KJ_SEALED_KEY_SIZE],
+		       uint8_t key[KJ_IMAGE_KEY_SIZE])
+{
+	uint8_t image_key[KJ_IMAGE_KEY_SIZE], auth[KJ_KEY_SIZE];
+	int err = kj_key_unseal(secret, sealed, image_key);
+
+	if (!err) {
+		auth_of(secret, auth);
+		kj_key_image_aead(auth, image_key, key);
+	}
+	sodium_memzero(image_key, sizeof(image_key));
+	sodium_memzero(auth, sizeof(auth));
+	return err;
+}
+
 void kj_key_wipe(struct kj_key_secret *key)
 {
 	sodium_memzero(key, sizeof(*key));

@@ -32,6 +32,8 @@ char *kj_keyfile_head(const struct kj_keyfile *f);
 char *kj_keyfile_text(const struct kj_keyfile *f);
 /* The public file's text, malloc'd; NULL when out of memory. */
 char *kj_key_public_text(const struct kj_key_public *pub);
+/* An authentication key file's text, malloc'd; NULL when out of memory. */
+char *kj_key_auth_text(const struct kj_key_auth *a);
 /* Whether id is the one pk has. */
 bool kj_key_id_matches(const struct kj_key_public *pub);
 /* Sets pub->id from pub->pk. */

@@ -11,12 +11,18 @@
  *   argon2id13 ops N mem BYTES salt <32 hex digits>
  *   sealed xchacha20poly1305 <48 hex digits: nonce> <96 hex digits>
  *
+ * An authentication key file (A's, to bind images to the key pair): the
+ * public lines (with "auth"), then
+ *
+ *   blake2b <64 hex digits>
+ *
  * Each line ends in a newline; nothing else is taken: no other spacing,
  * no uppercase hex, no leading zeros, no line more or less. The id must
  * be the public key's.
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +31,7 @@
 
 #define PUBLIC_MAGIC	"kjump public key 1"
 #define SECRET_MAGIC	"kjump secret key 1"
+#define AUTH_MAGIC	"kjump auth key 1"
 #define LINE_MAX_LEN	256
 
 /* A cursor over the text, a line at a time. */
@@ -137,6 +144,20 @@ int kj_key_public_parse(const char *text, struct kj_key_public *pub)
 	return err ? err : *l.p ? -EBADMSG : 0;
 }
 
+int kj_key_auth_parse(const char *text, struct kj_key_auth *a)
+{
+	struct lines l = { .p = text };
+	const char *s;
+
+	memset(a, 0, sizeof(*a));
+	if (take_public(&l, AUTH_MAGIC, &a->pub) || next_line(&l))
+		return -EBADMSG;
+	s = l.line;
+	if (take_word(&s, "blake2b") || take_hex(&s, a->auth, sizeof(a->auth)) || *s || *l.p)
+		return -EBADMSG;
+	return 0;
+}
+
 static int take_cost(struct lines *l, struct kj_keyfile *f)
 {
 	const char *s;
@@ -209,20 +230,40 @@ char *kj_key_public_text(const struct kj_key_public *pub)
 	return t;
 }
 
-char *kj_keyfile_head(const struct kj_keyfile *f)
+/* The public lines after magic, then one more, malloc'd. */
+__attribute__((format(printf, 3, 4)))
+static char *public_and_line(const char *magic, const struct kj_key_public *pub,
+			     const char *fmt, ...)
 {
-	char salt[2 * KJ_KEY_SALT_SIZE + 1];
 	char *t = malloc(LINE_MAX_LEN * 5);
+	va_list ap;
 	int n;
 
 	if (!t)
 		return NULL;
-	put_hex(salt, f->salt, sizeof(f->salt));
-	n = public_lines(t, LINE_MAX_LEN * 5, SECRET_MAGIC, &f->pub);
-	snprintf(t + n, LINE_MAX_LEN * 5 - (size_t)n,
-		 "argon2id13 ops %" PRIu64 " mem %" PRIu64 " salt %s\n",
-		 f->cost.ops, f->cost.mem, salt);
+	n = public_lines(t, LINE_MAX_LEN * 5, magic, pub);
+	va_start(ap, fmt);
+	vsnprintf(t + n, LINE_MAX_LEN * 5 - (size_t)n, fmt, ap);
+	va_end(ap);
 	return t;
+}
+
+char *kj_key_auth_text(const struct kj_key_auth *a)
+{
+	char auth[2 * KJ_KEY_SIZE + 1];
+
+	put_hex(auth, a->auth, sizeof(a->auth));
+	return public_and_line(AUTH_MAGIC, &a->pub, "blake2b %s\n", auth);
+}
+
+char *kj_keyfile_head(const struct kj_keyfile *f)
+{
+	char salt[2 * KJ_KEY_SALT_SIZE + 1];
+
+	put_hex(salt, f->salt, sizeof(f->salt));
+	return public_and_line(SECRET_MAGIC, &f->pub,
+			       "argon2id13 ops %" PRIu64 " mem %" PRIu64 " salt %s\n",
+			       f->cost.ops, f->cost.mem, salt);
 }
 
 char *kj_keyfile_text(const struct kj_keyfile *f)

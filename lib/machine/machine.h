@@ -40,4 +40,12 @@ uint64_t kj_lpj_parse(const char *log, size_t len);
  * log no longer says. */
 uint64_t kj_running_lpj(void);
 
+/* A pagemap entry (/proc/self/pagemap) for the page of vaddr: the
+ * physical address of vaddr. -ENXIO if the page is not present, -EPERM if
+ * the entry hides its frame (the reader lacks CAP_SYS_ADMIN). */
+int kj_pagemap_entry_phys(uint64_t entry, uintptr_t vaddr, uint64_t *phys);
+/* The physical address of p in this process (a page it has touched and
+ * locked: one that may move or be swapped out gives no lasting answer). */
+int kj_phys_of(const void *p, uint64_t *phys);
+
 #endif

@@ -44,6 +44,7 @@ struct saver {
 	bool filling_done;
 	int err;
 	const struct kj_save_opts *o;
+	const uint8_t *uuid;		/* the image's */
 	struct kj_image_writer *w;
 	uint64_t pages_done, pages_total;
 	uint64_t saved, zero;		/* pages handed on so far */
@@ -58,6 +59,19 @@ static void set_err(struct saver *s, int err)
 		s->err = err;
 	pthread_cond_broadcast(&s->cv);
 	pthread_mutex_unlock(&s->mu);
+}
+
+/* Compress, checksum and, for an encrypted image, seal. */
+static int encode(const struct saver *s, struct slot *sl)
+{
+	const struct kj_save_opts *o = s->o;
+
+	sl->apart = false;
+	if (o->key)
+		return kj_block_encode_sealed(&sl->b, o->compressor, o->level, o->key,
+					      s->uuid, sl->out, &sl->out_len, &sl->sum);
+	return kj_block_encode_apart(&sl->b, o->compressor, o->level, sl->out,
+				     &sl->out_len, &sl->apart, &sl->sum);
 }
 
 static void *worker(void *arg)
@@ -80,9 +94,8 @@ static void *worker(void *arg)
 		sl->state = SLOT_ENCODING;
 		pthread_mutex_unlock(&s->mu);
 		double t = kj_seconds();
-		int err = kj_block_encode_apart(&sl->b, s->o->compressor, s->o->level,
-						sl->out, &sl->out_len, &sl->apart,
-						&sl->sum);
+		int err = encode(s, sl);
+
 		t = kj_seconds() - t;
 		pthread_mutex_lock(&s->mu);
 		s->encode_s += t;
@@ -379,7 +392,7 @@ int kj_save(const struct kj_vmcore *vc, const char *dest,
 	    const struct kj_image_header *h, const struct kj_save_opts *o,
 	    struct kj_save_stats *st)
 {
-	struct saver s = { .o = o };
+	struct saver s = { .o = o, .uuid = h->uuid };
 	unsigned threads = o->threads ? o->threads : 1;
 	uint64_t pages_free = 0;
 	int err;
@@ -390,7 +403,7 @@ int kj_save(const struct kj_vmcore *vc, const char *dest,
 	s.pages_total = count_pages(vc);
 	err = alloc_slots(&s, threads);
 	if (!err)
-		err = kj_image_writer_open_extents(dest, o->extents, h, &s.w);
+		err = kj_image_writer_open_sealed(dest, o->extents, h, o->key, &s.w);
 	if (!err)
 		err = run(&s, vc, threads, &pages_free);
 	if (!err)

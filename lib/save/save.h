@@ -12,6 +12,9 @@ struct kj_save_opts {
 	enum kj_compressor compressor;
 	int level;
 	unsigned int threads;		/* compression threads, >= 1 */
+	/* An encrypted image's own key (NULL: a plain image); h then holds
+	 * its key id and sealed key. */
+	const struct kj_image_key *key;
 	/* Pages for which is_free() is true are left out (NULL: none). */
 	bool (*is_free)(void *free_ctx, uint64_t pfn);
 	void *free_ctx;

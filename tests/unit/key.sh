@@ -9,20 +9,24 @@ printf 'wrong horse\n' >"$t_tmp/wrong"
 : >"$t_tmp/empty"
 cheap="--kdf-ops 1 --kdf-mib 8"
 
-t_run key_new_writes_both_halves 0 "$KJUMP" key new --dir "$d" --passphrase-file "$t_tmp/pass" $cheap
+t_run key_new_writes_all_three 0 "$KJUMP" key new --dir "$d" --passphrase-file "$t_tmp/pass" $cheap
 id=$(sed -n 's/^id //p' "$d/key.pub" 2>/dev/null)
 if [ $t_rc -ne 0 ]; then
 	t_fail "exit $t_rc: $t_err"
-elif [ "$(stat -c %a "$d/key.sec")" != 600 ] || [ "$(stat -c %a "$d/key.pub")" != 644 ]; then
+elif [ "$(stat -c %a "$d/key.sec")" != 600 ] || [ "$(stat -c %a "$d/key.pub")" != 644 ] ||
+	[ "$(stat -c %a "$d/key.auth")" != 600 ]; then
 	t_fail "modes: $(stat -c '%n %a' "$d"/key.*)"
 elif [ "$(head -1 "$d/key.pub")" != "kjump public key 1" ] ||
 	[ "$(head -1 "$d/key.sec")" != "kjump secret key 1" ] ||
 	! grep -qx "id $id" "$d/key.sec" ||
-	! grep -qx 'argon2id13 ops 1 mem 8388608 salt [0-9a-f]\{32\}' "$d/key.sec"; then
-	t_fail "files: $(cat "$d/key.pub" "$d/key.sec")"
-elif [ "$t_out" != "kjump: made key $id: public '$d/key.pub', secret '$d/key.sec' (under the passphrase)" ]; then
+	! grep -qx 'argon2id13 ops 1 mem 8388608 salt [0-9a-f]\{32\}' "$d/key.sec" ||
+	[ "$(head -3 "$d/key.auth" | tail -2)" != "$(tail -2 "$d/key.pub")" ] ||
+	[ "$(head -1 "$d/key.auth")" != "kjump auth key 1" ] ||
+	! grep -qx 'blake2b [0-9a-f]\{64\}' "$d/key.auth"; then
+	t_fail "files: $(cat "$d/key.pub" "$d/key.sec" "$d/key.auth")"
+elif [ "$t_out" != "kjump: made key $id: public '$d/key.pub', secret '$d/key.sec' (under the passphrase), '$d/key.auth' (root only)" ]; then
 	t_fail "said: $t_out $t_err"
-elif grep -q 'correct horse' "$d/key.sec" "$d/key.pub"; then
+elif grep -q 'correct horse' "$d/key.sec" "$d/key.pub" "$d/key.auth"; then
 	t_fail "the passphrase is in a key file"
 else
 	t_pass
@@ -61,9 +65,10 @@ t_expect key_new_empty_passphrase 1 "kjump: error: the passphrase is empty: a ke
 	"$KJUMP" key new --dir "$t_tmp/other" --passphrase-file "$t_tmp/empty" $cheap
 t_run key_new_empty_left_nothing 0 test ! -e "$t_tmp/other/key.sec"
 [ $t_rc -eq 0 ] && t_pass || t_fail "a key file was left"
-# no terminal to ask on (setsid: no controlling terminal)
+# no terminal to ask on (setsid: no controlling terminal; stdin no
+# terminal either, as where a test runs from may give it one)
 t_expect key_new_no_terminal 1 "kjump: error: no terminal to ask the passphrase on: give --passphrase-file FILE" \
-	setsid -w "$KJUMP" key new --dir "$t_tmp/other" $cheap
+	bash -c 'exec setsid -w "$@" </dev/null' - "$KJUMP" key new --dir "$t_tmp/other" $cheap
 t_expect key_new_bad_cost 2 "kjump: error: --kdf-mib takes a positive number, not 'lots'" \
 	"$KJUMP" key new --dir "$t_tmp/other" --kdf-mib lots
 t_expect key_new_cost_out_of_range 1 "kjump: error: cannot make a key: Argon2id does not take that cost (--kdf-ops 1 to 64, --kdf-mib up to 4096)" \

@@ -23,6 +23,11 @@ void t_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int t_failed(void);
 
+struct kj_image_header;
+/* A header's page offset, free fill and one disk, as the image tests use
+ * (test_image.c). */
+void t_sample_disk(struct kj_image_header *h);
+
 #define TEST(n)                                                        \
 	static void test_##n(void);                                    \
 	static struct t_case t_case_##n = { #n, test_##n, NULL };      \

@@ -10,6 +10,16 @@
 #include "common/le.h"
 #include "t.h"
 
+void t_sample_disk(struct kj_image_header *h)
+{
+	h->page_offset = 0xffff888000000000ull;
+	h->free_fill = KJ_FREE_FILL_ZERO;
+	h->ndisks = 1;
+	h->disks[0] = (struct kj_disk_print){ .kind = KJ_DISK_FS, .size = 1 << 30,
+					      .hash = 0x1234, .name = "/home" };
+	memcpy(h->disks[0].id, "fedcba9876543210", 16);
+}
+
 static void sample_header(struct kj_image_header *h)
 {
 	memset(h, 0, sizeof(*h));
@@ -35,12 +45,7 @@ static void sample_header(struct kj_image_header *h)
 	h->nexcluded = 2;
 	h->excluded[0] = (struct kj_range){ 0x0, 0x9efff };
 	h->excluded[1] = (struct kj_range){ 0x37000000, 0x3effffff };
-	h->page_offset = 0xffff888000000000ull;
-	h->free_fill = KJ_FREE_FILL_ZERO;
-	h->ndisks = 1;
-	h->disks[0] = (struct kj_disk_print){ .kind = KJ_DISK_FS, .size = 1 << 30,
-					      .hash = 0x1234, .name = "/home" };
-	memcpy(h->disks[0].id, "fedcba9876543210", 16);
+	t_sample_disk(h);
 	h->note_len = 24;
 	memcpy(h->note, "\x0b\0\0\0\x08\0\0\0\0\0\0\0VMCOREINFO\0\0", 24);
 }

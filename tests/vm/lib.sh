@@ -10,6 +10,7 @@
 KJ_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 KJ_BUILD=$KJ_TOP/build
 serial_logs= qemu_logs=
+vm_type_answers=()
 
 # vm_setup NAME: a fresh work directory for scenario NAME, in $work.
 vm_setup() {
@@ -82,18 +83,71 @@ vm_boot() {
 	serial_logs="$serial_logs $work/$guest.serial.log"
 	qemu_logs="$qemu_logs $work/$guest.qemu.log"
 	vm_machine "$guest"
+	vm_serial "$guest"
 	timeout -k 5 $((timeout * scale)) qemu-system-x86_64 \
 		"${vm_machine_args[@]}" -accel tcg -m "$mem" -smp "$smp" \
 		-kernel "$KJ_KERNEL" -initrd "$initrd" \
 		-append "console=ttyS0 panic=-1 no_console_suspend $append" \
 		-display none -monitor none -no-reboot \
-		-serial "file:$work/$guest.serial.log" \
+		"${vm_serial_args[@]}" \
 		-d cpu_reset,guest_errors -D "$work/$guest.qemu.log" \
 		"$@" </dev/null >"$work/$guest.qemu.out" 2>&1
 	rc=$?
+	vm_typist_stop
 	vm_count "$guest" "^try: prep failed: " >/dev/null &&
 		vm_fail "in guest $guest, '$(vm_field "$guest" 'try: prep failed: ')' failed"
 	return $rc
+}
+
+# vm_type PROMPT ANSWER...: the next vm_boot types each ANSWER, and
+# Enter, on its serial console once the guest has printed PROMPT (an
+# extended regex) once more than for the answer before: a person at the
+# console. Its serial log is still $work/GUEST.serial.log.
+vm_type() {
+	vm_type_prompt=$1
+	shift
+	vm_type_answers=("$@")
+}
+
+# The serial port's qemu arguments, into vm_serial_args: a log file, or
+# with vm_type a pipe (GUEST.pipe.in, .out) logged to the same file, and
+# a typist in the background.
+vm_serial() {
+	local pipe=$work/$1.pipe
+	if [ ${#vm_type_answers[@]} -eq 0 ]; then
+		vm_serial_args=(-serial "file:$work/$1.serial.log")
+		return
+	fi
+	rm -f "$pipe.in" "$pipe.out" "$work/$1.serial.log"
+	mkfifo "$pipe.in" "$pipe.out"
+	vm_serial_args=(-chardev "pipe,id=ser0,path=$pipe,logfile=$work/$1.serial.log"
+			-serial chardev:ser0)
+	cat "$pipe.out" >/dev/null &
+	vm_typist_pids=$!
+	vm_typist "$1" "$vm_type_prompt" "${vm_type_answers[@]}" &
+	vm_typist_pids="$vm_typist_pids $!"
+	vm_type_answers=()
+}
+
+vm_typist() {
+	local guest=$1 prompt=$2 n=0 i answer
+	shift 2
+	for answer in "$@"; do
+		n=$((n + 1))
+		for i in $(seq 6000); do
+			[ -e "$work/$guest.serial.log" ] &&
+				[ "$(vm_count "$guest" "$prompt")" -ge $n ] && break
+			sleep 0.2
+		done
+		sleep 0.5
+		printf '%s\r' "$answer" >"$work/$guest.pipe.in"
+	done
+}
+
+vm_typist_stop() {
+	[ -n "${vm_typist_pids:-}" ] && kill $vm_typist_pids 2>/dev/null
+	wait $vm_typist_pids 2>/dev/null
+	vm_typist_pids=
 }
 
 # vm_cut GUEST PATTERN: a power cut. Waits (at most 120 s) until GUEST's
