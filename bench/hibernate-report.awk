@@ -145,6 +145,27 @@ function kjump_phases(sys, how) {
 		"| workload | firmware + R boots | R checks (before writing) | R verifies + writes | jump back to the workload's line |",
 		"|---|---|---|---|---|", 9, 12)
 }
+# What encryption costs: kjump-enc against kjump, same runs.
+function encryption_cost(    k, a, b, hs, rs) {
+	a = "kjump-enc"; b = "kjump"
+	if (!((a SUBSEP pcts[1]) in runs) || !((b SUBSEP pcts[1]) in runs))
+		return
+	print ""
+	print "### What encryption costs: kjump-enc / kjump (medians; target <= 1.15)"
+	print ""
+	print "| workload | hibernate | resume |"
+	print "|---|---|---|"
+	for (k = 1; k <= npct; k++) {
+		if (!okn[a SUBSEP pcts[k]] || !okn[b SUBSEP pcts[k]]) {
+			printf "| %s | - | - |\n", row_label(pcts[k])
+			continue
+		}
+		hs = ratio(mh[a SUBSEP pcts[k]], mh[b SUBSEP pcts[k]])
+		rs = ratio(mr[a SUBSEP pcts[k]], mr[b SUBSEP pcts[k]])
+		printf "| %s | %s | %s |\n", row_label(pcts[k]), cost(hs), cost(rs)
+	}
+}
+function cost(x) { return x == "-" ? "-" : sprintf("%.2fx (%s)", x, x <= 1.15 ? "met" : "NOT met") }
 function failures(    k, s, key) {
 	for (k = 1; k <= npct; k++)
 		for (s = 1; s <= nsys; s++) {
@@ -160,7 +181,10 @@ END {
 	main_table()
 	comparison("kjump")
 	comparison("kjump-boot")
+	comparison("kjump-enc")
+	encryption_cost()
 	kjump_phases("kjump", "B resident")
+	kjump_phases("kjump-enc", "B resident, encrypted")
 	kjump_phases("kjump-boot", "B booted by each hibernation")
 	if (nph["swsusp"]) {
 		print ""

@@ -374,6 +374,7 @@ enum kj_image_fault {
 	KJ_IMG_BAD_TAG,			/* does not authenticate under its key */
 	KJ_IMG_NEEDS_KEY,		/* encrypted, and no key was given */
 	KJ_IMG_BAD_AEAD,		/* an AEAD this CPU or build lacks */
+	KJ_IMG_NOT_ENCRYPTED,		/* plain, where a key says images are not */
 };
 
 /* Where a fault was found: which block (or -1) and at which byte. */

@@ -10,6 +10,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "setup.h"
 #include "tool.h"
 
 #define KEY_DIR		"/etc/kjump"
@@ -161,6 +162,21 @@ static int write_new(const char *path, const char *text, mode_t mode)
 	return err;
 }
 
+/* Where 'kjump setup' hooked the initramfs, the boot that resumes needs
+ * the new secret key in it before the next hibernation, which encrypts. */
+static void refresh_initramfs(const struct key_opts *o)
+{
+	const char *update[] = { "update-initramfs", "-u", "-k", "all", NULL };
+
+	if (strcmp(o->dir, KEY_DIR) || access(KJ_CONF, F_OK) || !have_command("update-initramfs"))
+		return;
+	note("putting the secret key into the initramfs (update-initramfs -u -k all)");
+	if (run_command(update)) {
+		error("update-initramfs failed: the boot cannot open an encrypted image yet");
+		hint("run 'update-initramfs -u -k all' before hibernating");
+	}
+}
+
 /* The authentication key file's text, from the secret key just made. */
 static int auth_text(const char *sec_text, const char *pass, char **text)
 {
@@ -211,6 +227,8 @@ static int key_new(const struct key_opts *o)
 		unlink(sec);
 		unlink(auth);
 	}
+	if (!err)
+		refresh_initramfs(o);
 	if (!err && !kj_key_public_parse(pub_text, &k)) {
 		kj_key_id_text(&k, id);
 		note("made key %s: public '%s', secret '%s' (under the passphrase), '%s' (root only)", id, pub, sec, auth);

@@ -4,11 +4,13 @@
  * (lib/flow/hibernate.c, lib/flow/resident.c). */
 #include <getopt.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "tool.h"
 
 struct job {
 	bool hibernate, resident;
+	bool plain;			/* --no-encrypt */
 	struct kj_hibernate_opts o;
 };
 
@@ -39,7 +41,7 @@ static void job_usage(FILE *f, const struct job *j)
 	}
 	fprintf(f,
 		"usage: kjump %s --image DEST [--size SIZE] [--compress ALG]%s\n"
-		"       [--encrypt[=KEY]] [--kernel K] [--initrd I]\n\n",
+		"       [--encrypt[=KEY] | --no-encrypt] [--kernel K] [--initrd I]\n\n",
 		hibernate ? "hibernate" : "snapshot", hibernate ? " [--drop-caches]" : "");
 	fprintf(f, hibernate
 		? "Saves this system's memory into an image at DEST and powers off. The\n"
@@ -63,7 +65,9 @@ static void job_usage(FILE *f, const struct job *j)
 		"  --encrypt[=KEY]  encrypt the image to the key 'kjump key new' made (KEY:\n"
 		"                   its key.auth file, default " KJ_KEY_AUTH "): a\n"
 		"                   fresh key seals every block; resuming asks for the\n"
-		"                   key's passphrase\n"
+		"                   key's passphrase. The default where that file is.\n"
+		"  --no-encrypt     save in the clear even so (a boot with the secret key\n"
+		"                   in its initramfs refuses to resume it)\n"
 		"%s"
 		"  --kernel K       B's kernel (default: this kernel's image)\n"
 		"  --initrd I       B's initramfs (default: kjump's own)\n",
@@ -77,6 +81,7 @@ static int parse_job(int argc, char **argv, struct job *j)
 		{ "compress", required_argument, NULL, 'c' },
 		{ "drop-caches", no_argument, NULL, 'd' },
 		{ "encrypt", optional_argument, NULL, 'e' },
+		{ "no-encrypt", no_argument, NULL, 'E' },
 		{ "size", required_argument, NULL, 's' },
 		{ "kernel", required_argument, NULL, 'k' },
 		{ "initrd", required_argument, NULL, 'r' },
@@ -101,12 +106,16 @@ static int parse_job(int argc, char **argv, struct job *j)
 			break;
 		case 'k': j->o.kernel = optarg; break;
 		case 'e':
+		case 'E':
 			if (j->resident) {
-				error("'kjump resident' takes no --encrypt");
+				error("'kjump resident' takes no --encrypt or --no-encrypt");
 				hint("give it to each 'kjump snapshot' or 'kjump hibernate'");
 				return EXIT_USAGE;
 			}
-			j->o.encrypt = optarg ? optarg : KJ_KEY_AUTH;
+			if (c == 'E')
+				j->plain = true;
+			else
+				j->o.encrypt = optarg ? optarg : KJ_KEY_AUTH;
 			break;
 		case 's':
 			if (parse_u64(optarg, &j->o.size) || !j->o.size) {
@@ -136,6 +145,13 @@ static int parse_job(int argc, char **argv, struct job *j)
 		job_usage(stderr, j);
 		return EXIT_USAGE;
 	}
+	if (j->plain && j->o.encrypt) {
+		error("--encrypt and --no-encrypt do not go together");
+		return EXIT_USAGE;
+	}
+	/* a key set up: images are encrypted unless told otherwise */
+	if (!j->plain && !j->o.encrypt && !j->resident && !access(KJ_KEY_AUTH, F_OK))
+		j->o.encrypt = KJ_KEY_AUTH;
 	return 0;
 }
 

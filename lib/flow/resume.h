@@ -21,8 +21,9 @@ struct resume {
 
 /* An encrypted image's key into s->img (lib/flow/unlock.c): in R started
  * by C (in_r, o->uuid), the key C handed; else the secret key opened with
- * the passphrase. A plain image needs none. Sets s->why when the image
- * is to be given up. */
+ * the passphrase. A plain image needs none, and is refused where a
+ * secret key is set up (KJ_KEY_SECRET is there). Sets s->why when the
+ * image is to be given up. */
 int kj_resume_unlock(struct resume *s, bool in_r);
 /* The cpio archive C appends to R's initramfs for KJ_HANDED_KEY; its
  * length, 0 if it does not fit. */

@@ -183,6 +183,20 @@ static int handed(struct resume *s)
 	return err;
 }
 
+/* Where a secret key is set up (C's initramfs has it), a plain image is
+ * one anyone who can write the disk could have made: refused. */
+static int must_be_encrypted(struct resume *s)
+{
+	if (access(KJ_KEY_SECRET, F_OK))
+		return 0;
+	say_error(s->o->report, "'%s' is not encrypted, and this system resumes only encrypted images (a key is set up: %s)",
+		  s->o->image, KJ_KEY_SECRET);
+	say_hint(s->o->report, "where a key is set up, 'kjump hibernate' encrypts unless told --no-encrypt");
+	s->why = KJ_DISCARD_BAD_IMAGE;
+	s->detail = KJ_IMG_NOT_ENCRYPTED;
+	return -EPERM;
+}
+
 int kj_resume_unlock(struct resume *s, bool in_r)
 {
 	struct kj_unlock_opts o = { .name = s->o->image, .keyfile = s->o->keyfile,
@@ -190,7 +204,7 @@ int kj_resume_unlock(struct resume *s, bool in_r)
 	int err;
 
 	if (!(s->h->flags & KJ_IMAGE_FLAG_ENCRYPTED))
-		return 0;
+		return must_be_encrypted(s);
 	err = in_r && s->o->uuid ? handed(s) : kj_image_unlock(s->img, &o);
 	if (err == -EBADMSG) {
 		s->why = KJ_DISCARD_BAD_IMAGE;

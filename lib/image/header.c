@@ -38,6 +38,7 @@ const char *kj_image_fault_str(enum kj_image_fault fault)
 		[KJ_IMG_BAD_TAG] = "does not authenticate under its key: altered, or forged",
 		[KJ_IMG_NEEDS_KEY] = "encrypted: it needs its key",
 		[KJ_IMG_BAD_AEAD] = "encrypted with an AEAD this CPU cannot run",
+		[KJ_IMG_NOT_ENCRYPTED] = "not encrypted, where this system's images are",
 	};
 
 	return fault < KJ_ARRAY_SIZE(str) && str[fault] ? str[fault] : "unknown fault";

@@ -38,3 +38,21 @@ elif [ "$(cat plot-kjump.dat)" != "$(printf '25 2.20 2.10 2.30 3.20 3.10 3.30\n7
 else
 	t_pass
 fi
+
+# kjump-enc beside kjump: the cost of encryption, against its 15 %.
+{
+	for run in 1 2 3; do
+		printf 'kjump\t25\t%s\t2.0\t3.0\t290000000\t1\t%s\t\n' $run "$k"
+		printf 'kjump-enc\t25\t%s\t2.2\t3.6\t290500000\t1\t%s\t\n' $run "$k"
+	done
+} >runs-enc.tsv
+t_run bench_report_encryption_cost 0 awk -F'\t' -v csv=out-enc.csv -v plot=plot-enc \
+	-f "$T_TOP/bench/med.awk" -f "$T_TOP/bench/hibernate-report.awk" runs-enc.tsv
+if [ "$t_rc" -ne 0 ]; then
+	t_fail "exit $t_rc: $t_err"
+elif ! grep -qF '| 25 % (256 MiB) | 1.10x (met) | 1.20x (NOT met) |' <<<"$t_out" ||
+	! grep -qF "### kjump-enc's hibernation (B resident, encrypted)" <<<"$t_out"; then
+	t_fail "table: $t_out"
+else
+	t_pass
+fi

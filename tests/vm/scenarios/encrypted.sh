@@ -1,5 +1,6 @@
 #!/bin/bash
-# encrypted: A hibernates with --encrypt three times into vda, and:
+# encrypted: A hibernates three times into vda: with --encrypt, with no
+# option (a key is set up: it encrypts), and with --no-encrypt; and:
 #   - the host finds none of the 64 64-byte pieces of A's random marker
 #     page in the raw image (and all 64 in A's initramfs, the control);
 #     'kjump info' says the image is encrypted; 'kjump verify' on the host
@@ -7,15 +8,20 @@
 #   - the second boot (C) is typed a wrong passphrase on its serial
 #     console, then the right one, and A goes on: its 128 MiB checksum and
 #     its counter hold;
+#   - A then takes a snapshot into vdh (encrypted: a key is set up); the
+#     host finds no piece of the marker in it, and all 64 in the ELF core
+#     'kjump export' makes of it with the passphrase;
 #   - the third boot takes the passphrase from kjump.keyfile=, and A goes
 #     on again;
-#   - the fourth boot is typed three wrong ones: it discards the image with
-#     the reason and boots on. There, 'kjump resume --check' with the right
-#     passphrase refuses, before anything is loaded, each copy of the third
-#     image a forger who can write the disk made: a byte of block 0's data,
-#     its run table, the header's re-entry point, the sealed key (each with
-#     its checksum made again), and an image sealed anew with the forger's
-#     own key, same UUID and layout; the untouched copy passes the check.
+#   - the fourth boot, on the second image again, is typed three wrong
+#     ones: it discards the image with the reason and boots on. There,
+#     'kjump resume --check' with the right passphrase refuses, before
+#     anything is loaded, each copy of the second image a forger who can
+#     write the disk made: a byte of block 0's data, its run table, the
+#     header's re-entry point, the sealed key (each with its checksum made
+#     again), and an image sealed anew with the forger's own key, same
+#     UUID and layout; and the third image, in the clear, as a boot with a
+#     secret key refuses any. An untouched copy passes the check.
 . "$(dirname "$0")/../lib.sh"
 vm_setup encrypted
 image=$work/image.raw pass="correct horse battery"
@@ -35,7 +41,7 @@ vm_prep dd if=/dev/urandom of="$work/marker" bs=4096 count=1
 	cat <<'A'
 if grep -q kjump_test.phase=after /proc/cmdline; then
 	echo "enc-test: booted normally"
-	for dev in vdb vdc vdd vde vdf vdg; do
+	for dev in vdb vdc vdd vde vdf vdg vdh; do
 		kjump resume --check --image /dev/$dev --passphrase-file /etc/kjump/pass 2>&1 |
 			grep -m1 -E '^kjump: (error|.* can be resumed)' | sed "s|^|enc-test: $dev: |"
 	done
@@ -49,9 +55,11 @@ ticker >/dev/ttyS0 &
 sleep 2
 for n in 1 2 3; do
 	echo "enc-test: hibernating $n"
-	kjump hibernate --image /dev/vda --encrypt 2>&1 | sed 's/^/enc-test: A: /'
+	case $n in 1) how=--encrypt ;; 2) how= ;; 3) how=--no-encrypt ;; esac
+	kjump hibernate --image /dev/vda $how 2>&1 | sed 's/^/enc-test: A: /'
 	echo "enc-test: back $n"
 	check after$n
+	[ $n = 1 ] && kjump snapshot --image /dev/vdh 2>&1 | sed 's/^/enc-test: A: /'
 	sleep 3		# the counter shows it goes on
 done
 A
@@ -64,21 +72,26 @@ vm_a_initramfs "$work/a.cpio.gz" "$work/a-workload" "$work/b.cpio.gz" \
 	--file "$work/keys/key.auth:/etc/kjump/key.auth" \
 	--file "$work/keys/key.sec:/etc/kjump/key.sec" \
 	--file "$work/keys/pass:/etc/kjump/pass"
-# Every boot has the same seven disks: the firmware's memory map, which
-# the resume compares, depends on them. vdb to vdg get the forgers' copies.
+# Every boot has the same eight disks: the firmware's memory map, which
+# the resume compares, depends on them. vdb to vdh get the copies.
 disk=(-drive "file=$image,format=raw,if=virtio,cache=unsafe")
-for d in b c d e f g; do
+for d in b c d e f g h; do
 	vm_prep truncate -s 700M "$work/vd$d.raw"
 	disk+=(-drive "file=$work/vd$d.raw,format=raw,if=virtio,cache=unsafe")
 done
 
-# hibernated NTH GUEST: GUEST hibernated A the NTH time, encrypted, and
-# went no further.
+# hibernated NTH GUEST [plain]: GUEST hibernated A the NTH time,
+# encrypted (or not), and went no further.
 hibernated() {
-	vm_count "$2" "^enc-test: A: kjump: encrypting the image \((ChaCha20-Poly1305|AES-256-GCM)" >/dev/null ||
-		vm_fail "A did not encrypt hibernation $1: $(vm_field "$2" 'enc-test: A: kjump: error: ')"
-	vm_count "$2" "^kjump: saving .* encrypted with " >/dev/null ||
-		vm_fail "B did not say it encrypts hibernation $1"
+	local a b
+	a=$(vm_count "$2" "^enc-test: A: kjump: encrypting the image \((ChaCha20-Poly1305|AES-256-GCM)")
+	b=$(vm_count "$2" "^kjump: saving .* encrypted with ")
+	if [ -n "${3:-}" ]; then
+		[ "$a" = 0 ] && [ "$b" = 0 ] || vm_fail "hibernation $1 was to be in the clear: A said $a, B $b"
+	else
+		[ "$a" -ge 1 ] || vm_fail "A did not encrypt hibernation $1: $(vm_field "$2" 'enc-test: A: kjump: error: ')"
+		[ "$b" = "$a" ] || vm_fail "hibernation $1: A encrypted $a images, B $b"
+	fi
 	vm_count "$2" "^kjump: hibernated, powering off$" >/dev/null ||
 		vm_fail "B did not save hibernation $1: $(vm_field "$2" 'kjump: error: ')"
 	vm_count "$2" "^enc-test: back $1$" >/dev/null && vm_fail "A went on after hibernation $1"
@@ -144,19 +157,34 @@ resumed 1 typed
 [ "$(ticks typed head)" -gt "$(ticks first tail)" ] || vm_fail "the counter restarted"
 hibernated 2 typed
 
+# The snapshot: encrypted, and opened again with the passphrase.
+vm_count typed "^enc-test: A: kjump: snapshot saved in '/dev/vdh'" >/dev/null ||
+	vm_fail "no snapshot: $(vm_field typed 'enc-test: A: kjump: error: ')"
+in_clear=$(found "$work/vdh.raw")
+[ "$in_clear" = 0 ] || vm_fail "$in_clear pieces of A's marker page are in the snapshot in the clear"
+"$KJ_BUILD/kjump" export --secret-key "$work/keys/key.sec" --passphrase-file "$work/keys/pass" \
+	--elf "$work/vdh.raw" "$work/snapshot.elf" >"$work/export" 2>&1 ||
+	vm_fail "the snapshot does not export: $(tail -1 "$work/export")"
+[ "$(found "$work/snapshot.elf")" = 64 ] || vm_fail "the exported snapshot does not hold the marker page"
+rm -f "$work/snapshot.elf"
+
+# What a forger who can write the disk can do, each on a copy of the
+# second image; one copy untouched, one to come back to.
+vm_prep cp --sparse=always "$image" "$work/image2.raw"
+for c in b:sealed-data c:sealed-runs d:reentry e:sealed-key f:forge=$work/keys/key.pub g:; do
+	vm_prep cp --sparse=always "$image" "$work/vd${c%%:*}.raw"
+	[ -n "${c#*:}" ] && vm_prep "$KJ_BUILD/tests/imgcorrupt" "$work/vd${c%%:*}.raw" "${c#*:}"
+done
+
 # The passphrase from a key file in the initramfs.
 vm_boot keyfile "$work/a.cpio.gz" "$cmdline kjump.resume=/dev/vda kjump.keyfile=/etc/kjump/pass" \
 	900 1G 2 "${disk[@]}"
 [ $? -eq 124 ] && vm_fail "the key file resume did not finish within 900 s"
 vm_count keyfile "$prompt" >/dev/null && vm_fail "C asked for the passphrase despite kjump.keyfile="
 resumed 2 keyfile
-hibernated 3 keyfile
-
-# What a forger who can write the disk can do, each on a copy.
-for c in b:sealed-data c:sealed-runs d:reentry e:sealed-key f:forge=$work/keys/key.pub g:; do
-	vm_prep cp --sparse=always "$image" "$work/vd${c%%:*}.raw"
-	[ -n "${c#*:}" ] && vm_prep "$KJ_BUILD/tests/imgcorrupt" "$work/vd${c%%:*}.raw" "${c#*:}"
-done
+hibernated 3 keyfile plain
+vm_prep cp --sparse=always "$image" "$work/vdh.raw"
+vm_prep cp --sparse=always "$work/image2.raw" "$image"
 
 # Three wrong passphrases: the image is given up, the boot goes on.
 vm_type "$prompt" wrong1 wrong2 wrong3
@@ -184,7 +212,8 @@ expect vdc "kjump: error: cannot resume '/dev/vdc': $tag"
 expect vdd "kjump: error: '/dev/vdd': $tag"
 expect vde "kjump: error: '/dev/vde': its sealed key does not open (altered, or forged)"
 expect vdf "kjump: error: '/dev/vdf': $tag"
+expect vdh "kjump: error: '/dev/vdh' is not encrypted, and this system resumes only encrypted images (a key is set up: /etc/kjump/key.sec)"
 vm_field refused "enc-test: vdg: " | grep -q "^kjump: '/dev/vdg' can be resumed" ||
 	vm_fail "the untouched copy does not pass the check: $(vm_field refused 'enc-test: vdg: ')"
-rm -f "$image" "$work"/vd?.raw "$work/a.cpio"
-vm_pass "checksum $before kept through 2 encrypted resumes; 0 of 64 marker pieces in the image; 5 forgeries refused"
+rm -f "$image" "$work"/vd?.raw "$work/image2.raw" "$work/a.cpio"
+vm_pass "checksum $before kept through 2 encrypted resumes; 0 of 64 marker pieces in the image; 5 forgeries and a plain image refused"
