@@ -9,7 +9,7 @@
 
 KJ_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 KJ_BUILD=$KJ_TOP/build
-serial_logs= qemu_logs=
+serial_logs= qemu_logs= vm_typist_pids=
 vm_type_answers=()
 
 # vm_setup NAME: a fresh work directory for scenario NAME, in $work.
@@ -145,7 +145,8 @@ vm_typist() {
 }
 
 vm_typist_stop() {
-	[ -n "${vm_typist_pids:-}" ] && kill $vm_typist_pids 2>/dev/null
+	[ -n "${vm_typist_pids:-}" ] || return 0
+	kill $vm_typist_pids 2>/dev/null
 	wait $vm_typist_pids 2>/dev/null
 	vm_typist_pids=
 }
