@@ -134,6 +134,7 @@ int ask_secret(void *ctx, const char *prompt, char *out, size_t size)
 	(void)ctx;
 	if (!tty)
 		return -ENOTTY;
+	setvbuf(tty, NULL, _IONBF, 0);	/* no copy of the answer in stdio's buffer */
 	/* quiet before the prompt: what is typed once it shows is kept */
 	noecho = !tcgetattr(fileno(tty), &old);
 	if (noecho) {

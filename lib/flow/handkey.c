@@ -120,6 +120,17 @@ int kj_key_hand_make(const struct kj_report *r, const char *authpath,
 	return err;
 }
 
+int kj_key_hand_check(const struct kj_report *r, const struct kj_key_hand *kh)
+{
+	uint64_t now;
+
+	if (!kj_phys_of(kh->page, &now) && now == kh->phys)
+		return 0;
+	say_error(r, "the page that holds the image's key moved in memory after B was told where it is: nothing was saved");
+	say_hint(r, "try again");
+	return -EAGAIN;
+}
+
 void kj_key_hand_drop(struct kj_key_hand *kh)
 {
 	if (!kh->page)

@@ -15,6 +15,10 @@ struct kj_key_hand {
  * key file at authpath, in a locked page of this process (reported). */
 int kj_key_hand_make(const struct kj_report *r, const char *authpath,
 		     struct kj_key_hand *kh);
+/* Right before the jump: the page is still where B was told (mlock
+ * keeps it in RAM, not in place: compaction may move it). -EAGAIN,
+ * reported, if not. */
+int kj_key_hand_check(const struct kj_report *r, const struct kj_key_hand *kh);
 /* Wipes and frees the page. */
 void kj_key_hand_drop(struct kj_key_hand *kh);
 /* The page's bytes into the key and h's aead, key id and sealed key;

@@ -263,6 +263,13 @@ static int run(struct job *j)
 	say_info(r, j->hibernate ? "hibernating into '%s'%s" : "taking a snapshot into '%s'%s",
 		 j->o->image, j->resident ? " (B is resident)" : "");
 	sync();
+	if (j->key.page && (err = kj_key_hand_check(r, &j->key))) {
+		if (!j->resident) {
+			kj_kexec_unload();
+			kj_load_state_remove();
+		}
+		return err;
+	}
 	started = time(NULL);
 	kj_clock_start(&t0);
 	err = kj_kexec_jump();

@@ -158,6 +158,22 @@ int kj_image_unlock(struct kj_image *img, const struct kj_unlock_opts *o)
 	return err;
 }
 
+/* Overwrites a small file's bytes where they lie (ramfs), then unlinks
+ * it: R's own memory keeps no copy of the key beyond the walk's. */
+static void wipe_file(const char *path)
+{
+	static const uint8_t zeros[64];
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd >= 0) {
+		n = write(fd, zeros, sizeof(zeros));
+		(void)n;	/* unlinked all the same */
+		close(fd);
+	}
+	unlink(path);
+}
+
 /* In R started by C: the key C handed over, for this image only. */
 static int handed(struct resume *s)
 {
@@ -169,7 +185,7 @@ static int handed(struct resume *s)
 
 	if (fd >= 0)
 		close(fd);
-	unlink(KJ_HANDED_KEY);
+	wipe_file(KJ_HANDED_KEY);
 	if (err) {
 		say_error(r, "'%s' is encrypted, and C handed no key for it (%s)", s->o->image,
 			  KJ_HANDED_KEY);
@@ -184,13 +200,21 @@ static int handed(struct resume *s)
 }
 
 /* Where a secret key is set up (C's initramfs has it), a plain image is
- * one anyone who can write the disk could have made: refused. */
-static int must_be_encrypted(struct resume *s)
+ * one anyone who can write the disk could have made: refused. So it is
+ * in R when C handed a key: C checked an encrypted image, and a plain one
+ * with its UUID is another. */
+static int must_be_encrypted(struct resume *s, bool in_r)
 {
-	if (access(KJ_KEY_SECRET, F_OK))
+	bool from_c = in_r && s->o->uuid;
+	const char *key = from_c ? KJ_HANDED_KEY : KJ_KEY_SECRET;
+
+	if (access(key, F_OK))
 		return 0;
-	say_error(s->o->report, "'%s' is not encrypted, and this system resumes only encrypted images (a key is set up: %s)",
-		  s->o->image, KJ_KEY_SECRET);
+	if (from_c)
+		say_error(s->o->report, "'%s' is not encrypted, and the image C checked was", s->o->image);
+	else
+		say_error(s->o->report, "'%s' is not encrypted, and this system resumes only encrypted images (a key is set up: %s)",
+			  s->o->image, key);
 	say_hint(s->o->report, "where a key is set up, 'kjump hibernate' encrypts unless told --no-encrypt");
 	s->why = KJ_DISCARD_BAD_IMAGE;
 	s->detail = KJ_IMG_NOT_ENCRYPTED;
@@ -204,7 +228,7 @@ int kj_resume_unlock(struct resume *s, bool in_r)
 	int err;
 
 	if (!(s->h->flags & KJ_IMAGE_FLAG_ENCRYPTED))
-		return must_be_encrypted(s);
+		return must_be_encrypted(s, in_r);
 	err = in_r && s->o->uuid ? handed(s) : kj_image_unlock(s->img, &o);
 	if (err == -EBADMSG) {
 		s->why = KJ_DISCARD_BAD_IMAGE;
@@ -226,5 +250,8 @@ size_t kj_handed_key_cpio(const struct resume *s, uint8_t *out, size_t size)
 	memcpy(data + 16, s->img->key->key, KJ_IMAGE_KEY_SIZE);
 	n = kj_cpio_file(out, size, &KJ_HANDED_KEY[1], data, sizeof(data), 0400);	/* no leading / */
 	explicit_bzero(data, sizeof(data));
+	/* C has checked every block: it needs the key no more, and what it
+	 * leaves in memory R does not restore over stays in A's free pages */
+	explicit_bzero(s->img->key, sizeof(*s->img->key));
 	return n;
 }

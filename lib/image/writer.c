@@ -101,7 +101,9 @@ static int write_header(struct kj_image_writer *w)
 		return -ENOMEM;
 	memset(buf, 0, KJ_IMAGE_HEADER_SIZE);
 	err = kj_image_header_encode(&w->h, buf);
-	if (!err && w->encrypted)
+	/* once, when complete: the tag's nonce is used for no other header
+	 * (an incomplete one has a zero tag; no reader opens it) */
+	if (!err && w->encrypted && (w->h.flags & KJ_IMAGE_FLAG_COMPLETE))
 		err = kj_image_header_tag_put(buf, &w->key);
 	if (!err)
 		err = kj_image_header_store(&w->t, buf);

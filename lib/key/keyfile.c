@@ -148,14 +148,16 @@ int kj_key_auth_parse(const char *text, struct kj_key_auth *a)
 {
 	struct lines l = { .p = text };
 	const char *s;
+	int err;
 
 	memset(a, 0, sizeof(*a));
 	if (take_public(&l, AUTH_MAGIC, &a->pub) || next_line(&l))
 		return -EBADMSG;
 	s = l.line;
-	if (take_word(&s, "blake2b") || take_hex(&s, a->auth, sizeof(a->auth)) || *s || *l.p)
-		return -EBADMSG;
-	return 0;
+	err = take_word(&s, "blake2b") || take_hex(&s, a->auth, sizeof(a->auth)) || *s || *l.p
+	      ? -EBADMSG : 0;
+	explicit_bzero(l.line, sizeof(l.line));
+	return err;
 }
 
 static int take_cost(struct lines *l, struct kj_keyfile *f)
@@ -252,8 +254,12 @@ char *kj_key_auth_text(const struct kj_key_auth *a)
 {
 	char auth[2 * KJ_KEY_SIZE + 1];
 
+	char *t;
+
 	put_hex(auth, a->auth, sizeof(a->auth));
-	return public_and_line(AUTH_MAGIC, &a->pub, "blake2b %s\n", auth);
+	t = public_and_line(AUTH_MAGIC, &a->pub, "blake2b %s\n", auth);
+	explicit_bzero(auth, sizeof(auth));
+	return t;
 }
 
 char *kj_keyfile_head(const struct kj_keyfile *f)

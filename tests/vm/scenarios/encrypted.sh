@@ -21,7 +21,8 @@
 #     header's re-entry point, the sealed key (each with its checksum made
 #     again), and an image sealed anew with the forger's own key, same
 #     UUID and layout; and the third image, in the clear, as a boot with a
-#     secret key refuses any. An untouched copy passes the check.
+#     secret key refuses any, as R does when C handed it a key. An
+#     untouched copy passes the check.
 . "$(dirname "$0")/../lib.sh"
 vm_setup encrypted
 image=$work/image.raw pass="correct horse battery"
@@ -45,6 +46,12 @@ if grep -q kjump_test.phase=after /proc/cmdline; then
 		kjump resume --check --image /dev/$dev --passphrase-file /etc/kjump/pass 2>&1 |
 			grep -m1 -E '^kjump: (error|.* can be resumed)' | sed "s|^|enc-test: $dev: |"
 	done
+	# R, started by C with a key for an encrypted image, finds a plain
+	# one with that UUID in its place
+	head -c 48 /dev/urandom >/kjump-image.key
+	uuid=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^kjump_test.uuid=//p')
+	kjump restore --image /dev/vdh --uuid "$uuid" 2>&1 | grep -m1 '^kjump: error' |
+		sed "s|^|enc-test: restore: |"
 	echo "enc-test: checks done"
 	exit 0
 fi
@@ -187,8 +194,9 @@ vm_prep cp --sparse=always "$image" "$work/vdh.raw"
 vm_prep cp --sparse=always "$work/image2.raw" "$image"
 
 # Three wrong passphrases: the image is given up, the boot goes on.
+plain_uuid=$("$KJ_BUILD/kjump" info "$work/vdh.raw" | sed -n 's/^uuid: *//p' | tr -d -)
 vm_type "$prompt" wrong1 wrong2 wrong3
-vm_boot refused "$work/a.cpio.gz" "$cmdline kjump.resume=/dev/vda kjump_test.phase=after" \
+vm_boot refused "$work/a.cpio.gz" "$cmdline kjump.resume=/dev/vda kjump_test.phase=after kjump_test.uuid=$plain_uuid" \
 	900 1G 2 "${disk[@]}"
 [ $? -eq 124 ] && vm_fail "the refusing boot did not finish within 900 s"
 [ "$(vm_count refused "^kjump: error: the passphrase does not open the secret key")" = 3 ] ||
@@ -213,6 +221,7 @@ expect vdd "kjump: error: '/dev/vdd': $tag"
 expect vde "kjump: error: '/dev/vde': its sealed key does not open (altered, or forged)"
 expect vdf "kjump: error: '/dev/vdf': $tag"
 expect vdh "kjump: error: '/dev/vdh' is not encrypted, and this system resumes only encrypted images (a key is set up: /etc/kjump/key.sec)"
+expect restore "kjump: error: '/dev/vdh' is not encrypted, and the image C checked was"
 vm_field refused "enc-test: vdg: " | grep -q "^kjump: '/dev/vdg' can be resumed" ||
 	vm_fail "the untouched copy does not pass the check: $(vm_field refused 'enc-test: vdg: ')"
 rm -f "$image" "$work"/vd?.raw "$work/image2.raw" "$work/a.cpio"
