@@ -154,6 +154,28 @@ static bool check_hooks(struct ready *r)
 	return ok;
 }
 
+/* Once 'kjump key new' made a key, every image is encrypted: the boot
+ * must have the secret key, put into the initramfs after it was made. */
+static bool check_encryption(struct ready *r)
+{
+	char initrd[PATH_MAX];
+	struct stat key, img;
+	bool ok;
+
+	if (access(KJ_KEY_AUTH, F_OK)) {
+		printf("%-12s %s\n", "encryption:", "off ('kjump key new' turns it on)");
+		return true;
+	}
+	snprintf(initrd, sizeof(initrd), "/boot/initrd.img-%s", r->release);
+	ok = !stat(KJ_KEY_SECRET, &key) && !stat(initrd, &img) && img.st_mtime >= key.st_mtime;
+	line(r, ok, "encryption:", ok ? "on: images are encrypted; the boot asks for the key's passphrase"
+				      : "on, but %s is older than the key (%s): the boot could not open the image",
+	     initrd, KJ_KEY_SECRET);
+	if (!ok)
+		todo(r, "run 'update-initramfs -u'");
+	return ok;
+}
+
 /* Not needed to hibernate: without it the resume takes two boots. */
 static void check_one_boot(struct ready *r)
 {
@@ -168,6 +190,7 @@ static void check_one_boot(struct ready *r)
 		fclose(f);
 	printf("%-12s %s\n", "one boot:",
 	       !r->conf.one_boot ? "off (ONE_BOOT=no): the resume takes two boots"
+	       : !access(KJ_KEY_AUTH, F_OK) ? "not for encrypted images: the initramfs resumes, and asks"
 	       : found ? "GRUB starts the resume straight"
 		       : "no GRUB entry for this kernel yet (run update-grub): the resume takes two boots");
 }
@@ -189,6 +212,7 @@ int status_ready(void)
 		ok = check_region(&r) && ok;
 		ok = check_image(&r) && ok;
 		check_hooks(&r);
+		check_encryption(&r);
 		check_one_boot(&r);
 	}
 	if (!*r.why) {
