@@ -769,10 +769,12 @@ struct kj_key_cost {
 #define KJ_KEY_OPS_DEFAULT	3
 #define KJ_KEY_MEM_DEFAULT	(64ull << 20)
 
-/* A new key pair: the texts of its public and secret files, malloc'd.
- * -EINVAL for an empty passphrase or a cost out of Argon2id's range. */
+/* A new key pair: the texts of its public and secret files, malloc'd,
+ * and if auth_text is not NULL of its authentication key file (struct
+ * kj_key_auth). -EINVAL for an empty passphrase or a cost out of
+ * Argon2id's range. */
 int kj_key_new(const char *pass, size_t passlen, const struct kj_key_cost *cost,
-	       char **pub_text, char **sec_text);
+	       char **pub_text, char **sec_text, char **auth_text);
 /* A public key file's text; -EBADMSG if it is not one, or is damaged. */
 int kj_key_public_parse(const char *text, struct kj_key_public *pub);
 /* What a secret key file says without the passphrase: its public half and
@@ -815,8 +817,6 @@ struct kj_key_auth {
 	uint8_t auth[KJ_KEY_SIZE];
 };
 #define KJ_KEY_AUTH	"/etc/kjump/key.auth"
-/* The authentication key file's text for an opened secret key, malloc'd. */
-int kj_key_auth_new_text(const struct kj_key_secret *key, char **text);
 /* An authentication key file's text; -EBADMSG unless it is exactly one,
  * its id its public key's. */
 int kj_key_auth_parse(const char *text, struct kj_key_auth *a);

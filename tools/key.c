@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "setup.h"
@@ -177,22 +176,10 @@ static void refresh_initramfs(const struct key_opts *o)
 	}
 }
 
-/* The authentication key file's text, from the secret key just made. */
-static int auth_text(const char *sec_text, const char *pass, char **text)
-{
-	struct kj_key_secret s;
-	int err = kj_key_unlock(sec_text, pass, strlen(pass), &s);
-
-	if (!err)
-		err = kj_key_auth_new_text(&s, text);
-	kj_key_wipe(&s);
-	return err;
-}
-
 static int key_new(const struct key_opts *o)
 {
 	char pub[PATH_MAX], sec[PATH_MAX], pass[PASS_MAX], id[2 * KJ_KEY_ID_SIZE + 1];
-	char *pub_text = NULL, *sec_text = NULL, *auth_text_ = NULL, auth[PATH_MAX];
+	char *pub_text = NULL, *sec_text = NULL, *auth_text = NULL, auth[PATH_MAX];
 	struct kj_key_public k;
 	int err;
 
@@ -205,9 +192,7 @@ static int key_new(const struct key_opts *o)
 	}
 	if (passphrase(o, true, pass, sizeof(pass)))
 		return EXIT_FAILED;
-	err = kj_key_new(pass, strlen(pass), &o->cost, &pub_text, &sec_text);
-	if (!err)
-		err = auth_text(sec_text, pass, &auth_text_);
+	err = kj_key_new(pass, strlen(pass), &o->cost, &pub_text, &sec_text, &auth_text);
 	explicit_bzero(pass, sizeof(pass));
 	if (err) {
 		error("cannot make a key: %s", err == -EINVAL ?
@@ -221,7 +206,7 @@ static int key_new(const struct key_opts *o)
 		unlink(auth);
 	}
 	err = write_new(sec, sec_text, 0600);
-	if (!err && (err = write_new(auth, auth_text_, 0600)))
+	if (!err && (err = write_new(auth, auth_text, 0600)))
 		unlink(sec);
 	if (!err && (err = write_new(pub, pub_text, 0644))) {
 		unlink(sec);
@@ -235,9 +220,9 @@ static int key_new(const struct key_opts *o)
 	}
 	free(pub_text);
 	free(sec_text);
-	if (auth_text_)
-		explicit_bzero(auth_text_, strlen(auth_text_));
-	free(auth_text_);
+	if (auth_text)
+		explicit_bzero(auth_text, strlen(auth_text));
+	free(auth_text);
 	return err ? EXIT_FAILED : 0;
 }
 

@@ -83,12 +83,36 @@ static int seal(struct kj_keyfile *f, const uint8_t *sk, const char *pass,
 	return err;
 }
 
+/* The authentication key: BLAKE2b of a label, keyed with the secret key.
+ * Whoever has the secret key can make it again; the public key says
+ * nothing of it. */
+static void auth_of(const uint8_t sk[KJ_KEY_SIZE], uint8_t auth[KJ_KEY_SIZE])
+{
+	static const char label[] = "kjump image authentication 1";
+
+	crypto_generichash(auth, KJ_KEY_SIZE, (const uint8_t *)label, sizeof(label) - 1,
+			   sk, KJ_KEY_SIZE);
+}
+
+/* The authentication key file's text for the pair (pub, sk), malloc'd. */
+static char *auth_text(const struct kj_key_public *pub, const uint8_t sk[KJ_KEY_SIZE])
+{
+	struct kj_key_auth a = { .pub = *pub };
+	char *text;
+
+	auth_of(sk, a.auth);
+	text = kj_key_auth_text(&a);
+	sodium_memzero(&a, sizeof(a));
+	return text;
+}
+
 int kj_key_new(const char *pass, size_t passlen, const struct kj_key_cost *cost,
-	       char **pub_text, char **sec_text)
+	       char **pub_text, char **sec_text, char **auth_file_text)
 {
 	struct kj_keyfile f = { .cost = *cost };
 	uint8_t sk[KJ_KEY_SIZE];
 	int err = ready();
+	char *auth = NULL;
 
 	if (!err && (!passlen || !kj_key_cost_ok(cost)))
 		err = -EINVAL;
@@ -98,14 +122,22 @@ int kj_key_new(const char *pass, size_t passlen, const struct kj_key_cost *cost,
 	kj_key_set_id(&f.pub);
 	randombytes_buf(f.salt, sizeof(f.salt));
 	err = seal(&f, sk, pass, passlen);
+	if (!err && auth_file_text)
+		auth = auth_text(&f.pub, sk);
 	sodium_memzero(sk, sizeof(sk));
 	*pub_text = err ? NULL : kj_key_public_text(&f.pub);
 	*sec_text = err ? NULL : kj_keyfile_text(&f);
-	if (!err && (!*pub_text || !*sec_text)) {
+	if (!err && (!*pub_text || !*sec_text || (auth_file_text && !auth))) {
 		free(*pub_text);
 		free(*sec_text);
+		if (auth)
+			sodium_memzero(auth, strlen(auth));
+		free(auth);
+		auth = NULL;
 		err = -ENOMEM;
 	}
+	if (auth_file_text)
+		*auth_file_text = auth;
 	return err;
 }
 
@@ -138,30 +170,6 @@ int kj_key_unlock(const char *text, const char *pass, size_t passlen,
 	return err;
 }
 
-/* The authentication key: BLAKE2b of a label, keyed with the secret key.
- * Whoever has the secret key can make it again; the public key says
- * nothing of it. */
-static void auth_of(const struct kj_key_secret *key, uint8_t auth[KJ_KEY_SIZE])
-{
-	static const char label[] = "kjump image authentication 1";
-
-	crypto_generichash(auth, KJ_KEY_SIZE, (const uint8_t *)label, sizeof(label) - 1,
-			   key->sk, sizeof(key->sk));
-}
-
-int kj_key_auth_new_text(const struct kj_key_secret *key, char **text)
-{
-	struct kj_key_auth a = { .pub = key->pub };
-	int err = ready();
-
-	if (err)
-		return err;
-	auth_of(key, a.auth);
-	*text = kj_key_auth_text(&a);
-	sodium_memzero(&a, sizeof(a));
-	return *text ? 0 : -ENOMEM;
-}
-
 void kj_key_image_aead(const uint8_t auth[KJ_KEY_SIZE],
 		       const uint8_t image_key[KJ_IMAGE_KEY_SIZE],
 		       uint8_t out[KJ_IMAGE_KEY_SIZE])
@@ -178,7 +186,7 @@ int kj_key_unseal_aead(const struct kj_key_secret *secret,
 	int err = kj_key_unseal(secret, sealed, image_key);
 
 	if (!err) {
-		auth_of(secret, auth);
+		auth_of(secret->sk, auth);
 		kj_key_image_aead(auth, image_key, key);
 	}
 	sodium_memzero(image_key, sizeof(image_key));

@@ -13,7 +13,7 @@ static const struct kj_key_cost cheap = { 1, 1u << 20 };
 /* A new pair under "pass", its two texts in *pub and *sec. */
 static int make(char **pub, char **sec)
 {
-	return kj_key_new("pass", 4, &cheap, pub, sec);
+	return kj_key_new("pass", 4, &cheap, pub, sec, NULL);
 }
 
 static bool zeroed(const void *p, size_t n)
@@ -84,9 +84,9 @@ TEST(key_new_refuses)
 	struct kj_key_cost no_ops = { 0, 1u << 20 }, huge = { 1, 5ull << 30 };
 	char *pub = (char *)1, *sec = (char *)1;
 
-	CHECK_INT(kj_key_new("", 0, &cheap, &pub, &sec), -EINVAL);
-	CHECK_INT(kj_key_new("pass", 4, &no_ops, &pub, &sec), -EINVAL);
-	CHECK_INT(kj_key_new("pass", 4, &huge, &pub, &sec), -EINVAL);
+	CHECK_INT(kj_key_new("", 0, &cheap, &pub, &sec, NULL), -EINVAL);
+	CHECK_INT(kj_key_new("pass", 4, &no_ops, &pub, &sec, NULL), -EINVAL);
+	CHECK_INT(kj_key_new("pass", 4, &huge, &pub, &sec, NULL), -EINVAL);
 }
 
 /* Every hex digit of the secret file, changed to another digit: the
@@ -275,4 +275,33 @@ TEST(key_seal_image_key)
 	free(sec1);
 	free(pub2);
 	free(sec2);
+}
+
+/* The authentication key file kj_key_new() writes binds an image's key
+ * (A's side) to what the secret key makes again (the resume's side); a
+ * made-up authentication key binds it to something else. */
+TEST(key_auth_binds_as_the_secret_key_does)
+{
+	char *pub, *sec, *auth_text;
+	struct kj_key_secret s;
+	struct kj_key_auth a, other;
+	uint8_t key[KJ_IMAGE_KEY_SIZE], sealed[KJ_SEALED_KEY_SIZE];
+	uint8_t bound[KJ_IMAGE_KEY_SIZE], got[KJ_IMAGE_KEY_SIZE];
+
+	CHECK_INT(kj_key_new("pass", 4, &cheap, &pub, &sec, &auth_text), 0);
+	CHECK_INT(kj_key_auth_parse(auth_text, &a), 0);
+	CHECK_INT(kj_key_unlock(sec, "pass", 4, &s), 0);
+	CHECK(!memcmp(&a.pub, &s.pub, sizeof(a.pub)));
+	CHECK_INT(kj_key_seal_new(&a.pub, key, sealed), 0);
+	kj_key_image_aead(a.auth, key, bound);
+	CHECK_INT(kj_key_unseal_aead(&s, sealed, got), 0);
+	CHECK(!memcmp(bound, got, sizeof(got)));
+	other = a;
+	other.auth[0] ^= 1;
+	kj_key_image_aead(other.auth, key, bound);
+	CHECK(memcmp(bound, got, sizeof(got)));
+	kj_key_wipe(&s);
+	free(pub);
+	free(sec);
+	free(auth_text);
 }
