@@ -39,6 +39,9 @@ bool kj_ranges_overlap(const struct kj_range *a, const struct kj_range *b);
 bool kj_range_within(const struct kj_range *inner, const struct kj_range *r,
 		     size_t n);
 
+/* The n bytes at in as 2n lowercase hex digits and a NUL at out. */
+void kj_hex(char *out, const uint8_t *in, size_t n);
+
 /* Seconds on CLOCK_MONOTONIC, for the time a stage spends busy. */
 double kj_seconds(void);
 

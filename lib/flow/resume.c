@@ -14,8 +14,7 @@
 
 void kj_uuid_hex(const uint8_t uuid[16], char out[33])
 {
-	for (int i = 0; i < 16; i++)
-		snprintf(out + 2 * i, 3, "%02x", uuid[i]);
+	kj_hex(out, uuid, 16);
 }
 
 int kj_resume_open(struct resume *s)

@@ -19,12 +19,6 @@
 
 #define PASS_MAX 1024
 
-static void id_text(const uint8_t id[KJ_KEY_ID_SIZE], char out[2 * KJ_KEY_ID_SIZE + 1])
-{
-	for (int i = 0; i < KJ_KEY_ID_SIZE; i++)
-		snprintf(out + 2 * i, 3, "%02x", id[i]);
-}
-
 struct unlock {
 	struct kj_image *img;
 	const struct kj_unlock_opts *o;
@@ -42,7 +36,7 @@ static int read_secret(const struct unlock *u, char **text)
 	size_t len;
 	int err = kj_read_text(u->secret, text, &len);
 
-	id_text(u->img->h.key_id, want);
+	kj_hex(want, u->img->h.key_id, KJ_KEY_ID_SIZE);
 	if (err) {
 		say_error(r, "'%s' is encrypted to key %s, and there is no secret key here (%s: %s)",
 			  u->o->name, want, u->secret, strerror(-err));
@@ -52,7 +46,7 @@ static int read_secret(const struct unlock *u, char **text)
 		say_error(r, "%s is not a kjump secret key, or it is damaged", u->secret);
 		err = -ENOKEY;
 	} else if (memcmp(pub.id, u->img->h.key_id, KJ_KEY_ID_SIZE)) {
-		id_text(pub.id, have);
+		kj_hex(have, pub.id, KJ_KEY_ID_SIZE);
 		say_error(r, "'%s' is encrypted to key %s; the secret key here is %s",
 			  u->o->name, want, have);
 		err = -ENOKEY;

@@ -253,7 +253,6 @@ static enum kj_image_fault get_maps(const uint8_t *buf,
 	h->nram = get_le32(buf + KJ_HDR_NRAM);
 	h->nexcluded = get_le32(buf + KJ_HDR_NEXCLUDED);
 	h->ndisks = get_le32(buf + KJ_HDR_NDISKS);
-	h->flags = get_le32(buf + KJ_HDR_FLAGS);
 	if (h->nram > KJ_IMAGE_MAP_MAX || h->nexcluded > KJ_IMAGE_MAP_MAX ||
 	    h->ndisks > KJ_DISKS_MAX || header_len(h) != hlen)
 		return KJ_IMG_BAD_MAP;

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/internal.h"
 #include "key/key.h"
 
 #define PUBLIC_MAGIC	"kjump public key 1"
@@ -206,20 +207,14 @@ int kj_key_secret_info(const char *text, struct kj_key_public *pub,
 	return err;
 }
 
-static void put_hex(char *out, const uint8_t *in, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		sprintf(out + 2 * i, "%02x", in[i]);
-}
-
 /* The three lines of a public half, after magic. */
 static int public_lines(char *out, size_t size, const char *magic,
 			const struct kj_key_public *pub)
 {
 	char id[2 * KJ_KEY_ID_SIZE + 1], pk[2 * KJ_KEY_SIZE + 1];
 
-	put_hex(id, pub->id, sizeof(pub->id));
-	put_hex(pk, pub->pk, sizeof(pub->pk));
+	kj_hex(id, pub->id, sizeof(pub->id));
+	kj_hex(pk, pub->pk, sizeof(pub->pk));
 	return snprintf(out, size, "%s\nid %s\nx25519 %s\n", magic, id, pk);
 }
 
@@ -253,10 +248,9 @@ static char *public_and_line(const char *magic, const struct kj_key_public *pub,
 char *kj_key_auth_text(const struct kj_key_auth *a)
 {
 	char auth[2 * KJ_KEY_SIZE + 1];
-
 	char *t;
 
-	put_hex(auth, a->auth, sizeof(a->auth));
+	kj_hex(auth, a->auth, sizeof(a->auth));
 	t = public_and_line(AUTH_MAGIC, &a->pub, "blake2b %s\n", auth);
 	explicit_bzero(auth, sizeof(auth));
 	return t;
@@ -266,7 +260,7 @@ char *kj_keyfile_head(const struct kj_keyfile *f)
 {
 	char salt[2 * KJ_KEY_SALT_SIZE + 1];
 
-	put_hex(salt, f->salt, sizeof(f->salt));
+	kj_hex(salt, f->salt, sizeof(f->salt));
 	return public_and_line(SECRET_MAGIC, &f->pub,
 			       "argon2id13 ops %" PRIu64 " mem %" PRIu64 " salt %s\n",
 			       f->cost.ops, f->cost.mem, salt);
@@ -280,8 +274,8 @@ char *kj_keyfile_text(const struct kj_keyfile *f)
 
 	if (!t)
 		return NULL;
-	put_hex(nonce, f->nonce, sizeof(f->nonce));
-	put_hex(sealed, f->sealed, sizeof(f->sealed));
+	kj_hex(nonce, f->nonce, sizeof(f->nonce));
+	kj_hex(sealed, f->sealed, sizeof(f->sealed));
 	n = strlen(t);
 	snprintf(t + n, LINE_MAX_LEN * 5 - n, "sealed xchacha20poly1305 %s %s\n",
 		 nonce, sealed);
@@ -291,5 +285,5 @@ char *kj_keyfile_text(const struct kj_keyfile *f)
 void kj_key_id_text(const struct kj_key_public *pub,
 		    char out[2 * KJ_KEY_ID_SIZE + 1])
 {
-	put_hex(out, pub->id, sizeof(pub->id));
+	kj_hex(out, pub->id, sizeof(pub->id));
 }
