@@ -25,7 +25,7 @@ CFLAGS   += -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -D_FORTIFY_SOURCE=2 \
 # The library's own folders (lib/common/internal.h...) and the purgatory's
 # parameter block; the tools see include/ only.
 # Symbols not declared in a public header stay hidden (see libkjump.a).
-LIB_CFLAGS := -Ilib -Ipurgatory -fvisibility=hidden
+LIB_CFLAGS := -Ilib -Ipurgatory -Iphyscall -fvisibility=hidden
 LDFLAGS_STATIC := -static
 
 LIB_SRCS   := $(wildcard lib/*/*.c)
@@ -33,9 +33,11 @@ LIB_HDRS   := $(wildcard lib/*/*.h include/*.h)
 TOOL_SRCS  := $(wildcard tools/*.c)
 UNIT_SRCS  := $(wildcard tests/unit/*.c)
 WORK_SRCS  := $(wildcard tests/vm/workload/*.c)
-PAYLOADS   := $(patsubst examples/%.S,$(O)/payloads/%.bin,$(wildcard examples/*.S))
+PAYLOADS   := $(patsubst examples/%.S,$(O)/payloads/%.bin,$(wildcard examples/*.S)) \
+	$(patsubst examples/%.c,$(O)/payloads/%.bin,$(wildcard examples/*.c))
 
-LIB_OBJS  := $(LIB_SRCS:%.c=$(O)/%.o) $(O)/lib/kexec/purgatory_blob.o
+BLOB_OBJS := $(O)/lib/kexec/purgatory_blob.o $(O)/lib/kexec/physcall_blob.o
+LIB_OBJS  := $(LIB_SRCS:%.c=$(O)/%.o) $(BLOB_OBJS)
 TOOL_OBJS := $(TOOL_SRCS:%.c=$(O)/%.o)
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(O)/%.o)
 WORKLOADS := $(WORK_SRCS:tests/vm/workload/%.c=$(O)/workload/%)
@@ -93,13 +95,35 @@ $(O)/purgatory/%.o: purgatory/%.c purgatory/purgatory.h
 	$(call say,CC,$@)$(CC) $(PURG_CFLAGS) -c -o $@ $<
 
 $(O)/purgatory/purgatory.bin: $(PURG_OBJS) purgatory/purgatory.lds
-	$(Q)purgatory/check-pic $(PURG_OBJS)
-	$(call say,LD,$@)$(LD) -nostdlib --no-warn-rwx-segments -T purgatory/purgatory.lds -o $(O)/purgatory/purgatory.elf $(PURG_OBJS)
-	$(Q)objcopy -O binary $(O)/purgatory/purgatory.elf $@
+	$(call flat,$(O)/purgatory/purgatory,$(PURG_OBJS))
 
 $(O)/lib/kexec/purgatory_blob.o: lib/kexec/purgatory_blob.S $(O)/purgatory/purgatory.bin
 	@mkdir -p $(dir $@)
 	$(call say,AS,$@)$(CC) -DPURGATORY_BIN='"$(O)/purgatory/purgatory.bin"' -c -o $@ $<
+
+# physcall/: the stub of every `kjump call` and the BIOS payloads
+# (doc/call.md), freestanding and flat like the purgatory.
+PHYSCALL_BLOBS := $(O)/physcall/stub.bin $(O)/physcall/e820.bin
+
+$(O)/physcall/%.o: physcall/%.S physcall/physcall.h
+	@mkdir -p $(dir $@)
+	$(call say,AS,$@)$(CC) $(PURG_CFLAGS) -Iphyscall -c -o $@ $<
+
+# flat NAME OBJS: link OBJS at 0 into NAME.elf, then NAME.bin, once
+# purgatory/check-pic finds no absolute relocation.
+define flat
+	$(Q)purgatory/check-pic $(2)
+	$(call say,LD,$(1).bin)$(LD) -nostdlib --no-warn-rwx-segments -T purgatory/purgatory.lds -o $(1).elf $(2)
+	$(Q)objcopy -O binary $(1).elf $(1).bin
+endef
+
+$(O)/physcall/%.bin: $(O)/physcall/%.o purgatory/purgatory.lds
+	$(call flat,$(O)/physcall/$*,$<)
+
+$(O)/lib/kexec/physcall_blob.o: lib/kexec/physcall_blob.S $(PHYSCALL_BLOBS)
+	@mkdir -p $(dir $@)
+	$(call say,AS,$@)$(CC) -DSTUB_BIN='"$(O)/physcall/stub.bin"' \
+		-DE820_BIN='"$(O)/physcall/e820.bin"' -c -o $@ $<
 
 # Dependencies inside lib/ point one way (CONTRIBUTING.md): an include
 # that breaks the rule stops the build before anything is compiled, and a
@@ -115,7 +139,7 @@ $(LIB_OBJS) $(TOOL_OBJS): | $(O)/layers.ok
 # symbols are the public headers' (the rest were compiled hidden and are
 # made local here), so a tool cannot reach past include/kjump.h.
 $(O)/libkjump.a: $(LIB_OBJS) scripts/check-layers
-	$(Q)scripts/check-layers symbols $(filter-out %purgatory_blob.o,$(LIB_OBJS))
+	$(Q)scripts/check-layers symbols $(filter-out $(BLOB_OBJS),$(LIB_OBJS))
 	$(call say,LD,$(O)/libkjump.o)$(LD) -r -o $(O)/libkjump.o $(LIB_OBJS)
 	$(Q)objcopy --localize-hidden $(O)/libkjump.o
 	$(Q)rm -f $@
@@ -136,6 +160,12 @@ $(O)/payloads/%.bin: examples/%.S
 	$(call say,AS,$@)$(CC) -c -o $(O)/payloads/$*.o $<
 	$(Q)objcopy -O binary -j .text $(O)/payloads/$*.o $@
 
+# C payloads: freestanding, flat, entered at _start (.text.entry).
+$(O)/payloads/%.bin: examples/%.c physcall/physcall.h purgatory/purgatory.lds
+	@mkdir -p $(dir $@)
+	$(call say,CC,$(O)/payloads/$*.o)$(CC) $(PURG_CFLAGS) -Iphyscall -c -o $(O)/payloads/$*.o $<
+	$(call flat,$(O)/payloads/$*,$(O)/payloads/$*.o)
+
 $(O)/workload/%: tests/vm/workload/%.c | deps
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)$(CC) $(CFLAGS) $(LDFLAGS_STATIC) -o $@ $<
@@ -155,9 +185,9 @@ $(LIB_OBJS) $(UNIT_OBJS): CFLAGS += $(LIB_CFLAGS)
 
 # Fuzz targets: libFuzzer and AddressSanitizer, from Debian's clang.
 FUZZ_CC     := clang
-FUZZ_CFLAGS := -g -O1 -std=gnu11 -D_GNU_SOURCE -Iinclude -Ilib -Ipurgatory \
+FUZZ_CFLAGS := -g -O1 -std=gnu11 -D_GNU_SOURCE -Iinclude -Ilib -Ipurgatory -Iphyscall \
 	-fsanitize=fuzzer-no-link,address,undefined
-FUZZ_LIB    := $(LIB_SRCS:%.c=$(O)/fuzz/%.o) $(O)/lib/kexec/purgatory_blob.o
+FUZZ_LIB    := $(LIB_SRCS:%.c=$(O)/fuzz/%.o) $(BLOB_OBJS)
 # One target a parser: tests/fuzz/fuzz_NAME.c.
 FUZZ_BINS   := $(patsubst tests/fuzz/%.c,$(O)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 

@@ -3,9 +3,10 @@
  * A flat binary for `kjump call`: writes one line to COM1 and returns.
  *
  * It runs in physical mode: 64-bit, on the kernel's identity map, with
- * interrupts off, entered at its first byte with the return address on the
- * stack. It must be position independent: kjump loads it wherever the
- * region starts. It touches only rax, rcx, rdx and rsi.
+ * interrupts off, entered at its first byte by kjump's stub with the
+ * parameter block in rdi (doc/call.md), which it does not need. It must be
+ * position independent: kjump loads it wherever the region starts. It
+ * touches only rax, rcx, rdx and rsi, and returns 0.
  */
 #define COM1		0x3f8
 #define COM1_LSR	(COM1 + 5)
@@ -27,6 +28,7 @@ _start:
 	lodsb
 	outb	%al, %dx
 	loop	1b
+	xorl	%eax, %eax
 	ret
 
 message:

@@ -130,12 +130,71 @@ struct kj_segment {
 int kj_call_place(const struct kj_iomem *iomem, uint64_t size,
 		  const uint64_t *at, uint64_t *addr);
 
+/* What `kjump call` gives a payload and takes back (doc/call.md). */
+#define KJ_CALL_MAX_ARGS	8
+#define KJ_CALL_MAX_IN		(16u << 20)	/* input bytes, at most */
+#define KJ_CALL_OUT_SIZE	(4096u - 32)	/* the output buffer */
+#define KJ_CALL_PARAMS_SIZE	128		/* the parameter block */
+
+struct kj_call_req {
+	const void *code;		/* the payload, a flat binary */
+	size_t code_size;
+	const void *in;			/* its input, NULL if none */
+	size_t in_len;
+	uint64_t args[KJ_CALL_MAX_ARGS];
+	unsigned nargs;
+};
+
+struct kj_call_result {
+	uint64_t status;		/* the payload's rax */
+	size_t out_len;			/* what it wrote to its output */
+	uint8_t out[KJ_CALL_OUT_SIZE];
+};
+
+/* Bytes of the one segment a call loads: stub, parameters, stack, the
+ * payload and its input, each part in whole pages. */
+uint64_t kj_call_segment_size(const struct kj_call_req *q);
+
+/* The parameter block of q in a segment at base, whose result page lies at
+ * result and holds cookie (physcall/physcall.h has the layout). */
+void kj_call_params(uint8_t p[KJ_CALL_PARAMS_SIZE], const struct kj_call_req *q,
+		    uint64_t base, uint64_t result, uint64_t cookie);
+
+/* Where a segment of size bytes goes for a BIOS call: the lowest System
+ * RAM at or above 64 KiB where all of it stays below 640 KiB. -ENOSPC if
+ * none fits. */
+int kj_call_place_low(const struct kj_iomem *iomem, uint64_t size,
+		      uint64_t *addr);
+
 /*
- * Loads code at physical addr, calls it with a preserve-context kexec
- * jump, and unloads it once the system is back. The code runs in 64-bit
- * mode on an identity map and returns with ret.
+ * Loads q's payload at physical addr behind kjump's stub, calls it with a
+ * preserve-context kexec jump, unloads it once the system is back, and
+ * fills res. Errors:
+ *   -EINVAL   no code, too many arguments
+ *   -EFBIG    more input than KJ_CALL_MAX_IN
+ *   -EAGAIN   the result page moved before the jump: nothing ran
+ *   -EMSGSIZE the payload says it wrote more than the output buffer holds
+ *             (res->status and res->out_len are set)
  */
-int kj_call(const void *code, size_t size, uint64_t addr);
+int kj_call(const struct kj_call_req *q, uint64_t addr, struct kj_call_result *res);
+
+/* The BIOS payload physcall/e820.S, built into the library. */
+void kj_call_e820_payload(const void **code, size_t *size);
+
+/* One entry of an INT 15h E820h answer, as the BIOS wrote it. */
+struct kj_bios_e820 {
+	uint64_t base, length;
+	uint32_t type, attr;
+};
+
+/* The entries in the output of physcall/e820.S (24 bytes each); how many,
+ * or -EBADMSG if len is not a whole number of them. */
+int kj_bios_e820_parse(const uint8_t *out, size_t len,
+		       struct kj_bios_e820 *e, size_t max);
+
+/* The name /sys/firmware/memmap gives an e820 type ("System RAM"...),
+ * or NULL for a type it has no name for. */
+const char *kj_e820_type_name(uint32_t type);
 
 /* ---- bzImage ----------------------------------------------------------- */
 
@@ -530,10 +589,23 @@ struct kj_save_stats {
 #define KJ_DEFAULT_INITRD	KJ_LIBDIR "/initrd.cpio.gz"
 #define KJ_VMCORE_PATH		"/proc/vmcore"
 
-/* Calls the flat binary in file in physical mode (kj_call()), at *at or,
- * if at is NULL, at the start of the reserved region. */
-int kj_call_file(const char *file, const uint64_t *at,
-		 const struct kj_report *r);
+struct kj_call_opts {
+	const char *file;		/* the payload */
+	const uint64_t *at;		/* NULL: the start of the reserved region */
+	const char *in_file;		/* its input, NULL if none */
+	uint64_t args[KJ_CALL_MAX_ARGS];
+	unsigned nargs;
+	const struct kj_report *report;
+};
+
+/* Calls o->file in physical mode (kj_call()) with its input and
+ * arguments; res holds what it returned. */
+int kj_call_file(const struct kj_call_opts *o, struct kj_call_result *res);
+
+/* Calls the BIOS's INT 15h, AX=E820h in real mode (physcall/e820.S):
+ * *e gets the entries it returned (the caller frees it), *n how many.
+ * -ENOTSUP, reported, on a machine booted through UEFI. */
+int kj_bios_e820(const struct kj_report *r, struct kj_bios_e820 **e, size_t *n);
 
 /* Whether this system lets kjump kexec-jump; if not, reports why and what
  * to do (-EPERM). */

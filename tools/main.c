@@ -33,6 +33,7 @@ static const struct command {
 	{ "export", cmd_export, "write an image as an ELF core file" },
 	{ "extents", cmd_extents, "where a file lies on its device, for save --extents" },
 	{ "call", cmd_call, "call a flat binary in physical mode and come back" },
+	{ "bios", cmd_bios, "call the BIOS from Linux: bios e820 reads its memory map" },
 	{ "key", cmd_key, "the key pair of encrypted images: new, show, check" },
 };
 

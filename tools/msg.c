@@ -11,6 +11,9 @@
 #include "tool.h"
 
 bool verbose;
+/* Where the library's reports go: stdout, or stderr when stdout carries
+ * data (messages_to_stderr()). */
+static FILE *info_stream;
 /* A progress line is on stderr, without its newline yet. */
 static bool progress_shown;
 
@@ -82,7 +85,7 @@ static void print(enum kj_print_level level, const char *fmt, va_list ap)
 		say(stderr, "warning: ", fmt, ap);
 		break;
 	case KJ_INFO:
-		say(stdout, "", fmt, ap);
+		say(info_stream ? info_stream : stdout, "", fmt, ap);
 		break;
 	case KJ_DEBUG:
 		if (verbose)
@@ -94,6 +97,11 @@ static void print(enum kj_print_level level, const char *fmt, va_list ap)
 void messages_init(void)
 {
 	kj_set_print(print);
+}
+
+void messages_to_stderr(void)
+{
+	info_stream = stderr;
 }
 
 /* On a terminal, one line rewritten at most twice a second. */

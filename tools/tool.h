@@ -40,8 +40,11 @@ extern const struct kj_report tool_report;
 int ask_secret(void *ctx, const char *prompt, char *out, size_t size);
 /* Sends the library's messages to the ones above (-v: its debug ones). */
 void messages_init(void);
+/* The library's reports to stderr: stdout carries a command's data. */
+void messages_to_stderr(void);
 
 int cmd_call(int argc, char **argv);
+int cmd_bios(int argc, char **argv);
 int cmd_load(int argc, char **argv);
 int cmd_jump(int argc, char **argv);
 int cmd_back(int argc, char **argv);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -105,4 +106,31 @@ double kj_seconds(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+int kj_read_file(const char *path, uint64_t max, void **buf, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	int err = 0;
+
+	*buf = NULL;
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st))
+		err = -errno;
+	else if ((uint64_t)st.st_size > max)
+		err = -EFBIG;
+	else if (!(*buf = malloc(st.st_size ? (size_t)st.st_size : 1)))
+		err = -ENOMEM;
+	else
+		err = kj_pread_all(fd, *buf, (size_t)st.st_size, 0);
+	close(fd);
+	if (err) {
+		free(*buf);
+		*buf = NULL;
+		return err;
+	}
+	*len = (size_t)st.st_size;
+	return 0;
 }

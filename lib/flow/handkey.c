@@ -18,7 +18,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "flow/handkey.h"
 #include "common/le.h"
@@ -83,14 +82,9 @@ static int fill(const struct kj_report *r, const struct kj_key_auth *a,
 	encode(kh->page, aead, pub, bound, sealed);
 	explicit_bzero(key, sizeof(key));
 	explicit_bzero(bound, sizeof(bound));
-	err = kj_phys_of(kh->page, &kh->phys);
-	if (err)
-		say_error(r, "cannot find the key page in physical memory: %s",
-			  strerror(-err));
-	else
-		say_info(r, "encrypting the image (%s, key %02x%02x%02x%02x...)",
-			 kj_aead_name(aead), pub->id[0], pub->id[1], pub->id[2], pub->id[3]);
-	return err;
+	say_info(r, "encrypting the image (%s, key %02x%02x%02x%02x...)",
+		 kj_aead_name(aead), pub->id[0], pub->id[1], pub->id[2], pub->id[3]);
+	return 0;
 }
 
 int kj_key_hand_make(const struct kj_report *r, const char *authpath,
@@ -98,21 +92,17 @@ int kj_key_hand_make(const struct kj_report *r, const char *authpath,
 {
 	struct kj_key_auth a;
 	int err = read_auth(r, authpath, &a);
-	void *p;
 
 	if (err)
 		return err;
-	p = mmap(NULL, KJ_PAGE_SIZE, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED, -1, 0);
-	if (p == MAP_FAILED || mlock(p, KJ_PAGE_SIZE)) {
-		err = -errno;
-		say_error(r, "cannot lock a page for the image's key: %s", strerror(errno));
-		if (p != MAP_FAILED)
-			munmap(p, KJ_PAGE_SIZE);
+	err = kj_page_lock(&kh->page, &kh->phys);
+	if (err) {
+		say_error(r, "cannot lock a page for the image's key, or find it in physical memory: %s",
+			  strerror(-err));
+		kh->page = NULL;
 		explicit_bzero(&a, sizeof(a));
 		return err;
 	}
-	kh->page = p;
 	err = fill(r, &a, kh);
 	explicit_bzero(&a, sizeof(a));
 	if (err)
@@ -122,9 +112,7 @@ int kj_key_hand_make(const struct kj_report *r, const char *authpath,
 
 int kj_key_hand_check(const struct kj_report *r, const struct kj_key_hand *kh)
 {
-	uint64_t now;
-
-	if (!kj_phys_of(kh->page, &now) && now == kh->phys)
+	if (kj_page_still_at(kh->page, kh->phys))
 		return 0;
 	say_error(r, "the page that holds the image's key moved in memory after B was told where it is: nothing was saved");
 	say_hint(r, "try again");
@@ -133,11 +121,7 @@ int kj_key_hand_check(const struct kj_report *r, const struct kj_key_hand *kh)
 
 void kj_key_hand_drop(struct kj_key_hand *kh)
 {
-	if (!kh->page)
-		return;
-	explicit_bzero(kh->page, KJ_PAGE_SIZE);
-	munlock(kh->page, KJ_PAGE_SIZE);
-	munmap(kh->page, KJ_PAGE_SIZE);
+	kj_page_unlock(kh->page);
 	kh->page = NULL;
 }
 

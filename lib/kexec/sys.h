@@ -14,5 +14,8 @@ int kj_sys_reboot_kexec(void);
 
 /* The purgatory binary, linked into the library (purgatory_blob.S). */
 extern const uint8_t kj_purgatory_blob[], kj_purgatory_blob_end[];
+/* The call stub and the BIOS payloads (physcall_blob.S). */
+extern const uint8_t kj_physcall_stub[], kj_physcall_stub_end[];
+extern const uint8_t kj_physcall_e820[], kj_physcall_e820_end[];
 
 #endif

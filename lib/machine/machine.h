@@ -48,4 +48,12 @@ int kj_pagemap_entry_phys(uint64_t entry, uintptr_t vaddr, uint64_t *phys);
  * locked: one that may move or be swapped out gives no lasting answer). */
 int kj_phys_of(const void *p, uint64_t *phys);
 
+/* A zeroed page of this process, locked in RAM, and where it lies now
+ * (mlock keeps it in RAM, not in place: compaction may move it). */
+int kj_page_lock(uint8_t **page, uint64_t *phys);
+/* Whether page still lies at phys. */
+bool kj_page_still_at(const uint8_t *page, uint64_t phys);
+/* Wipes, unlocks and frees a page of kj_page_lock(); NULL is ignored. */
+void kj_page_unlock(uint8_t *page);
+
 #endif

@@ -14,27 +14,37 @@
 
 #define FW_MEMMAP "/sys/firmware/memmap"
 
+/* The names /sys/firmware/memmap and /proc/iomem give e820 types; the
+ * first of a type is the one kj_e820_type_name() gives. */
+static const struct {
+	const char *name;
+	uint32_t type;
+} e820_names[] = {
+	{ "System RAM", KJ_E820_RAM },
+	{ "Reserved", KJ_E820_RESERVED },
+	{ "reserved", KJ_E820_RESERVED },
+	{ "ACPI Tables", KJ_E820_ACPI },
+	{ "ACPI Non-volatile Storage", KJ_E820_NVS },
+	{ "Unusable memory", KJ_E820_UNUSABLE },
+	{ "Persistent Memory", KJ_E820_PMEM },
+	{ "Persistent Memory (legacy)", KJ_E820_PRAM },
+	{ "Soft Reserved", KJ_E820_SOFT_RESERVED },
+};
+
 uint32_t kj_e820_type(const char *name)
 {
-	static const struct {
-		const char *name;
-		uint32_t type;
-	} types[] = {
-		{ "System RAM", KJ_E820_RAM },
-		{ "Reserved", KJ_E820_RESERVED },
-		{ "reserved", KJ_E820_RESERVED },
-		{ "ACPI Tables", KJ_E820_ACPI },
-		{ "ACPI Non-volatile Storage", KJ_E820_NVS },
-		{ "Unusable memory", KJ_E820_UNUSABLE },
-		{ "Persistent Memory", KJ_E820_PMEM },
-		{ "Persistent Memory (legacy)", KJ_E820_PRAM },
-		{ "Soft Reserved", KJ_E820_SOFT_RESERVED },
-	};
-
-	for (size_t i = 0; i < KJ_ARRAY_SIZE(types); i++)
-		if (!strcmp(name, types[i].name))
-			return types[i].type;
+	for (size_t i = 0; i < KJ_ARRAY_SIZE(e820_names); i++)
+		if (!strcmp(name, e820_names[i].name))
+			return e820_names[i].type;
 	return 0;
+}
+
+const char *kj_e820_type_name(uint32_t type)
+{
+	for (size_t i = 0; i < KJ_ARRAY_SIZE(e820_names); i++)
+		if (type == e820_names[i].type)
+			return e820_names[i].name;
+	return NULL;
 }
 
 static int read_hex_file(const char *path, uint64_t *v)

@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "machine/machine.h"
@@ -42,4 +44,43 @@ int kj_phys_of(const void *p, uint64_t *phys)
 	if (n != (ssize_t)sizeof(entry))
 		return n < 0 ? -errno : -EIO;
 	return kj_pagemap_entry_phys(entry, v, phys);
+}
+
+int kj_page_lock(uint8_t **page, uint64_t *phys)
+{
+	void *p = mmap(NULL, KJ_PAGE_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED | MAP_POPULATE, -1, 0);
+	int err;
+
+	if (p == MAP_FAILED)
+		return -errno;
+	if (mlock(p, KJ_PAGE_SIZE)) {
+		err = -errno;
+		munmap(p, KJ_PAGE_SIZE);
+		return err;
+	}
+	memset(p, 0, KJ_PAGE_SIZE);
+	err = kj_phys_of(p, phys);
+	if (err) {
+		kj_page_unlock(p);
+		return err;
+	}
+	*page = p;
+	return 0;
+}
+
+bool kj_page_still_at(const uint8_t *page, uint64_t phys)
+{
+	uint64_t now;
+
+	return !kj_phys_of(page, &now) && now == phys;
+}
+
+void kj_page_unlock(uint8_t *page)
+{
+	if (!page)
+		return;
+	explicit_bzero(page, KJ_PAGE_SIZE);
+	munlock(page, KJ_PAGE_SIZE);
+	munmap(page, KJ_PAGE_SIZE);
 }

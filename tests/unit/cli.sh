@@ -14,6 +14,13 @@ for bad in 0x1000x 16Q -1 +5 "" 99999999999999999999 0x10000000000000000 1717986
 	t_expect "cli_call_bad_at_'$bad'" 2 "kjump: error: bad address '$bad' for --at" \
 		"$KJUMP" call --at "$bad" f
 done
+t_expect cli_call_too_many_args 2 "kjump: error: more than 8 --arg values" \
+	"$KJUMP" call --arg 1 --arg 2 --arg 3 --arg 4 --arg 5 --arg 6 --arg 7 --arg 8 --arg 9 f
+t_expect cli_call_bad_arg 2 "kjump: error: bad value 'x1' for --arg" "$KJUMP" call --arg x1 f
+t_expect cli_call_in_without_value 2 "kjump: error: option '--in' needs a value" "$KJUMP" call f --in
+t_expect cli_bios_nothing 2 "kjump: error: no BIOS call given" "$KJUMP" bios
+t_expect cli_bios_unknown 2 "kjump: error: unknown BIOS call 'int13'" "$KJUMP" bios int13
+t_expect cli_bios_two 2 "kjump: error: too many arguments" "$KJUMP" bios e820 e820
 t_expect cli_resume_check_and_boot_args 2 "kjump: error: --check, --boot-args and --discard do not go together" \
 	"$KJUMP" resume --image x --check --boot-args
 t_expect cli_restore_no_boot_args 2 "kjump: error: unknown option '--boot-args' for 'kjump restore'" \
@@ -24,14 +31,23 @@ t_expect cli_restore_no_discard 2 "kjump: error: unknown option '--discard' for 
 	"$KJUMP" restore --discard --image x
 
 t_run cli_help 0 "$KJUMP" --help
-if [ $t_rc -eq 0 ] && grep -q "^  call " <<<"$t_out" && [ -z "$t_err" ]; then
+if [ $t_rc -eq 0 ] && grep -q "^  call " <<<"$t_out" && grep -q "^  bios " <<<"$t_out" &&
+	[ -z "$t_err" ]; then
 	t_pass
 else
-	t_fail "exit $t_rc, or no 'call' line in the help"
+	t_fail "exit $t_rc, or no 'call' or 'bios' line in the help"
 fi
 
 t_run cli_call_help 0 "$KJUMP" call --help
-if [ $t_rc -eq 0 ] && [ "${t_out%%$'\n'*}" = "usage: kjump call FILE [--at ADDR]" ]; then
+if [ $t_rc -eq 0 ] && [ "${t_out%%$'\n'*}" = "usage: kjump call FILE [--at ADDR] [--in FILE] [--out FILE] [--arg VALUE]..." ]; then
+	t_pass
+else
+	t_fail "exit $t_rc, first line '${t_out%%$'\n'*}'"
+fi
+
+t_run cli_bios_help 0 "$KJUMP" bios --help
+if [ $t_rc -eq 0 ] && [ "${t_out%%$'\n'*}" = "usage: kjump bios CALL" ] &&
+	grep -q "^  e820 " <<<"$t_out"; then
 	t_pass
 else
 	t_fail "exit $t_rc, first line '${t_out%%$'\n'*}'"

@@ -246,6 +246,25 @@ try() {
 LIB
 }
 
+# vm_membuf_holds GUEST N: membuf printed N checksums of its buffer in
+# GUEST's log, all the same.
+vm_membuf_holds() {
+	local sums n distinct
+	sums=$(vm_log "$1" | sed -n 's/^membuf: .* checksum=\([0-9a-f]*\)$/\1/p')
+	n=$(echo "$sums" | grep -c .)
+	distinct=$(echo "$sums" | sort -u | grep -c .)
+	[ "$n" -eq "$2" ] || vm_fail "$n checksums of the 64 MiB buffer, want $2"
+	[ "$distinct" -eq 1 ] || vm_fail "the 64 MiB buffer changed: $distinct distinct checksums"
+}
+
+# vm_cpus_back GUEST TAG: the line "TAG: cpus online N" in GUEST's log
+# says 2, the guest's CPUs.
+vm_cpus_back() {
+	local cpus
+	cpus=$(vm_log "$1" | sed -n "s/^$2: cpus online \([0-9]*\).*/\1/p")
+	[ "$cpus" = 2 ] || vm_fail "${cpus:-no} CPUs online at the end, want 2"
+}
+
 # vm_expect GUEST CASE RC REGEX: the case exited RC, left nothing loaded,
 # and its first kjump error (or report) line matches REGEX exactly.
 vm_expect() {

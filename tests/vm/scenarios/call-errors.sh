@@ -53,7 +53,7 @@ vm_initramfs "$work/initrd.cpio.gz" --workload "$work/workload" \
 # 1.9 s after boot) was seen to cut one in two
 vm_boot_workload region "$work/initrd.cpio.gz" "crashkernel=64M quiet kjump_test=region"
 vm_expect region notroot 1 "kjump: error: kexec needs root \(CAP_SYS_BOOT\)"
-vm_expect region toobig 1 "kjump: error: '/tmp/big.bin' \(68157440 bytes\) is larger than the reserved region \(67108864 bytes at 0x[0-9a-f]+\)"
+vm_expect region toobig 1 "kjump: error: calling '/tmp/big.bin' takes 68177920 bytes \(the payload, its input, kjump's stub and stack\), more than the reserved region \(67108864 bytes at 0x[0-9a-f]+\)"
 vm_expect region notram 1 "kjump: error: 0x40000000-0x4000[0-9a-f]{4} is not System RAM"
 vm_expect region ioapic 1 "kjump: error: 0xfec00000-0xfec0[0-9a-f]{4} is not System RAM"
 vm_expect region unaligned 1 "kjump: error: --at 0x1000001 is not page aligned \(4096 bytes\)"
