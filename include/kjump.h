@@ -617,8 +617,13 @@ struct kj_load_opts {
 	const char *append;	/* NULL: this kernel's machine options,
 				 * kj_cmdline_inherit() */
 	bool force;		/* replace a B that was started and waits */
+	unsigned slot;		/* 0: all of the region; N: its Nth slot */
+	uint64_t slot_size;	/* a slot's bytes; 0: KJ_SLOT_SIZE */
 	const struct kj_report *report;
 };
+
+/* The default size of a slot of the region (kjump load --slot). */
+#define KJ_SLOT_SIZE		(256ull << 20)
 
 /* /boot/vmlinuz-RELEASE of this kernel if it is there, else /boot/vmlinuz. */
 const char *kj_default_kernel(char *buf, size_t size);
@@ -672,7 +677,23 @@ struct kj_load_state {
 	 * with each task; 0 and "" for any other load. */
 	uint64_t resident;
 	char stamp[33];
+	/* A kernel in a slot (kjump load --slot): which, its size, the
+	 * command line it was loaded with, and where it stopped when it last
+	 * jumped back (0: it has not run, or it is to start afresh). */
+	unsigned int slot;
+	uint64_t slot_size;
+	char append[2048];
+	uint64_t reentry;
 };
+
+/* In A: to the kernel in slot n, where it stopped, or to start it; it
+ * comes back with 'kjump back'. The load in place is unloaded first
+ * (a slot's kernel keeps its own pages: design section 12). */
+int kj_switch(unsigned n, const struct kj_report *r);
+
+/* The state of slot n (/run/kjump/slot-N): what was loaded there, and
+ * where its kernel stopped. */
+int kj_slot_state_read(unsigned n, struct kj_load_state *st);
 
 int kj_load_state_read(struct kj_load_state *st);
 /* Whether a kexec image is loaded at all. */

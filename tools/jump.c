@@ -3,6 +3,7 @@
  * (lib/flow/jump.c). */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -58,4 +59,35 @@ int cmd_unload(int argc, char **argv)
 	if (r)
 		return r < 0 ? 0 : r;
 	return kj_unload(&tool_report) ? EXIT_FAILED : 0;
+}
+
+static const char switch_usage[] =
+	"usage: kjump switch N\n\n"
+	"Goes to the kernel in slot N (see 'kjump load --slot'): where it\n"
+	"stopped, or to start it if it has not run. Returns when that kernel\n"
+	"runs 'kjump back'. Whatever is loaded now is unloaded first: a slot's\n"
+	"kernel keeps its own memory, and kjump knows where it stopped.\n";
+
+int cmd_switch(int argc, char **argv)
+{
+	unsigned long n;
+	char *end;
+
+	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		fputs(switch_usage, stdout);
+		return 0;
+	}
+	if (argc != 2) {
+		error(argc < 2 ? "no slot to switch to" : "too many arguments");
+		fputs(switch_usage, stderr);
+		return EXIT_USAGE;
+	}
+	errno = 0;
+	n = strtoul(argv[1], &end, 10);
+	if (errno || *end || !n || n > 4096) {
+		error("bad slot '%s'", argv[1]);
+		hint("slots are numbered from 1: kjump switch 2");
+		return EXIT_USAGE;
+	}
+	return kj_switch((unsigned)n, &tool_report) ? EXIT_FAILED : 0;
 }

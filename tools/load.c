@@ -11,7 +11,7 @@ static void load_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: kjump load [--kernel BZIMAGE] [--initrd FILE] [--append ARGS]\n"
-		"                  [--dry-run] [--force]\n\n"
+		"                  [--slot N [--slot-size SIZE]] [--dry-run] [--force]\n\n"
 		"Loads kernel B into the region reserved with crashkernel=, with a\n"
 		"preserve-context kexec, so that 'kjump jump' starts it and the running\n"
 		"system can come back. B sees the region and low memory as its RAM and\n"
@@ -23,9 +23,30 @@ static void load_usage(FILE *f)
 		"                    pci=, acpi=, iommu=, tsc= and like options that\n"
 		"                    say how to drive the machine); kjump adds nokaslr,\n"
 		"                    elfcorehdr= and kexec_jump_back_entry=\n"
+		"  --slot N          load B into slot N (from 1) of the region, not all\n"
+		"                    of it: slots are SIZE bytes each from its start\n"
+		"  --slot-size SIZE  a slot's size, a multiple of 2M (default: 256M)\n"
 		"  --dry-run         print the plan and load nothing\n"
 		"  --force           replace a B that was started and is waiting\n"
 		"  -h, --help        show this help\n");
+}
+
+/* --slot N or --slot-size SIZE into o; prints what is wrong. */
+static int slot_option(int c, const char *arg, struct kj_load_opts *o)
+{
+	uint64_t v;
+
+	if (parse_u64(arg, &v) || (c == 's' && (!v || v > 4096))) {
+		error("bad value '%s' for %s", arg, c == 's' ? "--slot" : "--slot-size");
+		hint(c == 's' ? "slots are numbered from 1: --slot 2"
+			      : "give a size like --slot-size 256M");
+		return -1;
+	}
+	if (c == 's')
+		o->slot = (unsigned)v;
+	else
+		o->slot_size = v;
+	return 0;
 }
 
 static int parse_load_args(int argc, char **argv, struct kj_load_opts *o, bool *dry_run)
@@ -36,6 +57,8 @@ static int parse_load_args(int argc, char **argv, struct kj_load_opts *o, bool *
 		{ "append", required_argument, NULL, 'a' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "slot", required_argument, NULL, 's' },
+		{ "slot-size", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -48,6 +71,11 @@ static int parse_load_args(int argc, char **argv, struct kj_load_opts *o, bool *
 		case 'a': o->append = optarg; break;
 		case 'n': *dry_run = true; break;
 		case 'f': o->force = true; break;
+		case 's':
+		case 'S':
+			if (slot_option(c, optarg, o))
+				return EXIT_USAGE;
+			break;
 		case 'h': load_usage(stdout); return -1;
 		default:
 			bad_option("load", c, argv[optind - 1]);
@@ -57,6 +85,10 @@ static int parse_load_args(int argc, char **argv, struct kj_load_opts *o, bool *
 	if (optind != argc) {
 		error("unexpected argument '%s'", argv[optind]);
 		hint("see 'kjump load --help'");
+		return EXIT_USAGE;
+	}
+	if (o->slot_size && !o->slot) {
+		error("--slot-size goes with --slot");
 		return EXIT_USAGE;
 	}
 	return 0;

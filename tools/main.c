@@ -22,6 +22,7 @@ static const struct command {
 	{ "boot", cmd_boot, "in kjump's initramfs: do the task on the command line" },
 	{ "load", cmd_load, "load kernel B into the reserved region" },
 	{ "jump", cmd_jump, "jump to B (or, in B, back)" },
+	{ "switch", cmd_switch, "go to the kernel in slot N, where it stopped" },
 	{ "back", cmd_back, "in B: jump back to the kernel that started it" },
 	{ "unload", cmd_unload, "unload B" },
 	{ "setup", cmd_setup, "make this system hibernate through kjump (systemd, GRUB)" },

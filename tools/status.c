@@ -50,6 +50,28 @@ static void print_load(void)
 					   : "starts B");
 }
 
+/* The slots kjump load --slot filled (/run/kjump/slot-N), and which
+ * one is loaded now. */
+static void print_slots(void)
+{
+	struct kj_load_state cur, st;
+
+	if (kj_load_state_read(&cur) || !kj_kexec_loaded())
+		cur.slot = 0;
+	for (unsigned n = 1; n <= 64; n++) {
+		if (kj_slot_state_read(n, &st) || !st.slot)
+			continue;
+		printf("slot %-3u     %s (%llu MiB), %s", n, st.kernel,
+		       (unsigned long long)(st.slot_size >> 20),
+		       st.jumps ? "has run" : "not started");
+		if (st.reentry)
+			printf(", stopped at 0x%llx", (unsigned long long)st.reentry);
+		else if (st.jumps)
+			printf(", where it stopped is not known");
+		printf("%s\n", n == cur.slot ? "; loaded now" : "");
+	}
+}
+
 int cmd_status(int argc, char **argv)
 {
 	uint64_t entry;
@@ -81,5 +103,6 @@ int cmd_status(int argc, char **argv)
 	}
 	print_region();
 	print_load();
+	print_slots();
 	return ready ? EXIT_FAILED : 0;
 }

@@ -47,6 +47,7 @@ int cmd_call(int argc, char **argv);
 int cmd_bios(int argc, char **argv);
 int cmd_load(int argc, char **argv);
 int cmd_jump(int argc, char **argv);
+int cmd_switch(int argc, char **argv);
 int cmd_back(int argc, char **argv);
 int cmd_unload(int argc, char **argv);
 int cmd_status(int argc, char **argv);

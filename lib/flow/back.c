@@ -28,12 +28,44 @@ static bool control_page_mapped(uint64_t page)
 	return mapped;
 }
 
+/* A kernel in a slot (kjump.keep= on its command line): its jump back
+ * keeps what its load used, and the low RAM its map gives it. */
+static int load_keeping(uint64_t entry, const struct kj_range *keep)
+{
+	struct kj_range low[8];
+	struct kj_system sys;
+	size_t nlow = 0;
+	int err = kj_system_read(&sys);
+
+	if (err)
+		return err;
+	err = kj_low_ranges(sys.fw, sys.nfw, low, KJ_ARRAY_SIZE(low), &nlow);
+	kj_system_release(&sys);
+	if (!err)
+		err = kj_jump_back_load_keeping(entry, low, nlow, keep);
+	kj_debug("jump back keeping 0x%llx-0x%llx and %zu low ranges: %d",
+		 (unsigned long long)keep->start, (unsigned long long)keep->end,
+		 nlow, err);
+	return err;
+}
+
 int kj_jump_back_load(const struct kj_vmcore *vc, uint64_t entry)
 {
 	uint64_t at = entry & ~(uint64_t)(KJ_PAGE_SIZE - 1);
+	struct kj_range keep;
+	char *cmdline = NULL;
 	uint8_t *page;
+	size_t len;
 	int err;
 
+	if (!kj_read_text("/proc/cmdline", &cmdline, &len) &&
+	    !kj_keep_range(cmdline, &keep)) {
+		free(cmdline);
+		if (!control_page_mapped(at))
+			return -EXDEV;
+		return load_keeping(entry, &keep);
+	}
+	free(cmdline);
 	if (control_page_mapped(at)) {
 		kj_debug("jump back: 0x%llx is mapped as ACPI data: no segment",
 			 (unsigned long long)at);

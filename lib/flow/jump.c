@@ -71,6 +71,19 @@ int kj_jump_back(const struct kj_report *r)
 	return 0;
 }
 
+/* A kernel in a slot came back: where it stopped, so that its load may
+ * be unloaded and the kernel resumed later (kj_switch()). */
+static void record_reentry(const struct kj_report *r, struct kj_load_state *st)
+{
+	int err = kj_kexec_image_start(&st->reentry);
+
+	if (err) {
+		st->reentry = 0;
+		say_warn(r, "cannot read where slot %u's kernel stopped (/proc/kallsyms, /proc/kcore: %s): switching to another slot would lose it",
+			 st->slot, strerror(-err));
+	}
+}
+
 static int jump_forward(const struct kj_report *r)
 {
 	struct kj_load_state st;
@@ -95,10 +108,81 @@ static int jump_forward(const struct kj_report *r)
 		return err;
 	}
 	st.jumps++;
+	if (st.slot)
+		record_reentry(r, &st);
 	if (kj_load_state_write(&st))
 		say_warn(r, "cannot record the jump under /run/kjump: a new 'kjump load' would not know B is waiting");
 	say_info(r, "back from B after %.3f s", kj_clock_since(&t0));
 	return 0;
+}
+
+/* Slot n's kernel where it stopped, or afresh if it has not run. */
+static int load_slot(const struct kj_report *r, unsigned n,
+		     const struct kj_load_state *slot)
+{
+	struct kj_load_state st = *slot;
+	struct kj_load_opts o = {
+		.kernel = slot->kernel, .initrd = slot->initrd,
+		.append = *slot->append ? slot->append : NULL,
+		.slot = n, .slot_size = slot->slot_size, .report = r,
+	};
+	int err;
+
+	if (!slot->reentry)
+		return kj_load(&o);
+	err = kj_jump_back_load_mapped(slot->reentry);
+	if (err) {
+		say_error(r, "cannot load the way into slot %u's kernel at 0x%llx: %s", n,
+			  (unsigned long long)slot->reentry, strerror(-err));
+		return err;
+	}
+	st.entry = slot->reentry;
+	return kj_load_state_write(&st);
+}
+
+/* The load now in place may go: a slot's kernel that ran and stopped
+ * where we know, or one that has not run (it will start afresh). */
+static int may_unload(const struct kj_report *r, const struct kj_load_state *cur)
+{
+	if (!kj_kexec_loaded())
+		return 0;
+	if (!cur->slot) {
+		say_error(r, "'%s' is loaded outside the slots: switching would lose it",
+			  cur->kernel);
+		say_hint(r, "'kjump unload' it first, or load kernels with 'kjump load --slot N'");
+		return -EBUSY;
+	}
+	if (cur->jumps && !cur->reentry) {
+		say_error(r, "slot %u's kernel has run, and where it stopped is not known: switching would lose it",
+			  cur->slot);
+		return -EBUSY;
+	}
+	return 0;
+}
+
+int kj_switch(unsigned n, const struct kj_report *r)
+{
+	struct kj_load_state cur = { 0 }, slot;
+	int err = kj_check_jump(r);
+
+	if (err)
+		return err;
+	if (kj_slot_state_read(n, &slot) || !slot.slot) {
+		say_error(r, "nothing was loaded into slot %u", n);
+		say_hint(r, "load a kernel there with 'kjump load --slot %u'", n);
+		return -ENOENT;
+	}
+	kj_load_state_read(&cur);
+	if (!kj_kexec_loaded() || cur.slot != n) {
+		err = may_unload(r, &cur);
+		if (!err && kj_kexec_loaded())
+			err = kj_kexec_unload();
+		if (!err)
+			err = load_slot(r, n, &slot);
+		if (err)
+			return err;
+	}
+	return jump_forward(r);
 }
 
 int kj_jump(const struct kj_report *r)

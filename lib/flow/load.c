@@ -23,6 +23,7 @@ struct inputs {
 	bool secret;			/* the initrd holds initrd_extra */
 	struct kj_system sys;
 	bool have_sys;
+	struct kj_range slot;		/* o->slot's part of the region */
 };
 
 const char *kj_default_kernel(char *buf, size_t size)
@@ -180,6 +181,11 @@ static void explain_plan(const struct kj_report *r, int err,
 	if (err == -ENOENT) {
 		say_error(r, "no memory is reserved for kjump");
 		say_hint(r, "boot with crashkernel=192M (or larger) on the kernel command line");
+	} else if (err == -ENOSPC && in->slot.end) {
+		say_error(r, "slot 0x%llx-0x%llx is %llu MiB; B needs at least %llu MiB",
+			  (unsigned long long)in->slot.start, (unsigned long long)in->slot.end,
+			  (unsigned long long)(kj_range_size(&in->slot) >> 20), need);
+		say_hint(r, "give a larger --slot-size, e.g. --slot-size %lluM", (need + 1) / 2 * 2);
 	} else if (err == -ENOSPC) {
 		say_error(r, "the reserved region is %llu MiB; B needs at least %llu MiB", have, need);
 		say_hint(r, "boot with crashkernel=%lluM", (need + 15) / 16 * 16);
@@ -212,6 +218,10 @@ static int check_waiting_b(const struct kj_flow_load *l)
 	if (l->dry_run || l->o.force || !kj_kexec_loaded() ||
 	    kj_load_state_read(&st) || !st.jumps)
 		return 0;
+	/* a slot's kernel keeps its pages, and it is known where it
+	 * stopped: another slot may be loaded (kj_switch() resumes it) */
+	if (st.slot && st.reentry && l->o.slot && l->o.slot != st.slot)
+		return 0;
 	say_error(l->o.report, "B ('%s') was started and is waiting; a new load would lose its state",
 		  st.kernel);
 	say_hint(l->o.report, "'kjump jump' goes back to it; 'kjump load --force' replaces it");
@@ -226,6 +236,11 @@ static void remember(const struct kj_flow_load *l, const struct inputs *in,
 
 	snprintf(st.kernel, sizeof(st.kernel), "%s", in->kernel);
 	snprintf(st.initrd, sizeof(st.initrd), "%s", in->initrd);
+	if (l->o.slot) {
+		st.slot = l->o.slot;
+		st.slot_size = kj_range_size(&in->slot);
+		snprintf(st.append, sizeof(st.append), "%s", l->o.append ? l->o.append : "");
+	}
 	if (kj_load_state_write(&st))
 		say_warn(l->o.report, "loaded, but cannot record it under /run/kjump: 'kjump status' will not know it");
 }
@@ -242,6 +257,35 @@ static void drop_own_lpj(char *append)
 	}
 }
 
+/* The part of the region o->slot names, into in->slot (reported). */
+static int find_slot(const struct kj_load_opts *o, struct inputs *in)
+{
+	uint64_t size = o->slot_size ? o->slot_size : KJ_SLOT_SIZE;
+	const struct kj_range *region = &in->sys.region;
+	int err;
+
+	if (!o->slot)
+		return 0;
+	if (!in->sys.has_region) {
+		say_error(o->report, "no memory is reserved for kjump: there are no slots");
+		say_hint(o->report, "boot with crashkernel= as large as the slots you want, e.g. crashkernel=512M for two of 256 MiB");
+		return -ENOENT;
+	}
+	err = kj_slot_range(region, o->slot, size, &in->slot);
+	if (err == -EINVAL) {
+		say_error(o->report, "a slot's size must be a whole number of 2 MiB, not %llu bytes",
+			  (unsigned long long)size);
+	} else if (err) {
+		say_error(o->report, "the reserved region 0x%llx-0x%llx (%llu MiB) holds %llu slots of %llu MiB: there is no slot %u",
+			  (unsigned long long)region->start, (unsigned long long)region->end,
+			  (unsigned long long)(kj_range_size(region) >> 20),
+			  (unsigned long long)(kj_range_size(region) / size),
+			  (unsigned long long)(size >> 20), o->slot);
+		say_hint(o->report, "reserve more with crashkernel=, or give a smaller --slot-size");
+	}
+	return err;
+}
+
 /* Plans into p; loads unless dry_run; p is the caller's to release. */
 static int plan_and_load(const struct kj_flow_load *l, struct inputs *in,
 			 struct kj_load_plan *p)
@@ -252,7 +296,12 @@ static int plan_and_load(const struct kj_flow_load *l, struct inputs *in,
 		.initrd = in->initrd_buf, .initrd_size = in->initrd_size,
 		.append = in->append, .sys = &in->sys, .restore = l->restore,
 	};
-	int err;
+	int err = find_slot(&l->o, in);
+
+	if (err)
+		return err;
+	if (l->o.slot)
+		li.slot = &in->slot;
 
 	if (l->o.append && strlen(l->o.append) >= sizeof(in->append))
 		li.append = l->o.append;	/* longer than any kernel takes */
@@ -314,10 +363,13 @@ int kj_flow_load(const struct kj_flow_load *l)
 	struct kj_load_plan p;
 	int err = flow_load(l, &p, &in);
 
-	if (!err && !l->dry_run && !l->restore)
+	if (!err && !l->dry_run && !l->restore) {
+		const struct kj_range *at = l->o.slot ? &in.slot : &in.sys.region;
+
 		say_info(l->o.report, "loaded '%s' into 0x%llx-0x%llx (%zu segments); 'kjump jump' starts it",
-			 in.kernel, (unsigned long long)in.sys.region.start,
-			 (unsigned long long)in.sys.region.end, p.nr);
+			 in.kernel, (unsigned long long)at->start,
+			 (unsigned long long)at->end, p.nr);
+	}
 	kj_load_plan_release(&p);
 	release_inputs(&in);
 	return err;

@@ -14,12 +14,14 @@
 
 #define STATE_FILE KJ_RUN_DIR "/loaded"
 
-int kj_load_state_write(const struct kj_load_state *st)
+static int write_to(const char *path, const struct kj_load_state *st)
 {
+	char tmp[128];
 	FILE *f;
 
 	mkdir(KJ_RUN_DIR, 0755);
-	f = fopen(STATE_FILE ".tmp", "w");
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
 	if (!f)
 		return -errno;
 	fprintf(f, "kernel=%s\ninitrd=%s\nentry=0x%llx\nkernel_entry=0x%llx\n"
@@ -27,9 +29,31 @@ int kj_load_state_write(const struct kj_load_state *st)
 		(unsigned long long)st->entry,
 		(unsigned long long)st->kernel_entry, st->jumps,
 		(unsigned long long)st->resident, st->stamp);
+	if (st->slot)
+		fprintf(f, "slot=%u\nslot_size=0x%llx\nappend=%s\nreentry=0x%llx\n",
+			st->slot, (unsigned long long)st->slot_size, st->append,
+			(unsigned long long)st->reentry);
 	if (fclose(f))
 		return -errno;
-	return rename(STATE_FILE ".tmp", STATE_FILE) ? -errno : 0;
+	return rename(tmp, path) ? -errno : 0;
+}
+
+static void slot_path(char *buf, size_t size, unsigned n)
+{
+	snprintf(buf, size, KJ_RUN_DIR "/slot-%u", n);
+}
+
+/* The load, and a kernel in a slot also in its slot's file. */
+int kj_load_state_write(const struct kj_load_state *st)
+{
+	char path[64];
+	int err = write_to(STATE_FILE, st);
+
+	if (!err && st->slot) {
+		slot_path(path, sizeof(path), st->slot);
+		err = write_to(path, st);
+	}
+	return err;
 }
 
 static void set_field(struct kj_load_state *st, const char *key, const char *val)
@@ -48,12 +72,20 @@ static void set_field(struct kj_load_state *st, const char *key, const char *val
 		st->resident = strtoull(val, NULL, 0);
 	else if (!strcmp(key, "stamp"))
 		snprintf(st->stamp, sizeof(st->stamp), "%s", val);
+	else if (!strcmp(key, "slot"))
+		st->slot = (unsigned int)strtoul(val, NULL, 0);
+	else if (!strcmp(key, "slot_size"))
+		st->slot_size = strtoull(val, NULL, 0);
+	else if (!strcmp(key, "append"))
+		snprintf(st->append, sizeof(st->append), "%s", val);
+	else if (!strcmp(key, "reentry"))
+		st->reentry = strtoull(val, NULL, 0);
 }
 
-int kj_load_state_read(struct kj_load_state *st)
+static int read_from(const char *path, struct kj_load_state *st)
 {
 	char line[4200];
-	FILE *f = fopen(STATE_FILE, "r");
+	FILE *f = fopen(path, "r");
 
 	memset(st, 0, sizeof(*st));
 	if (!f)
@@ -69,6 +101,19 @@ int kj_load_state_read(struct kj_load_state *st)
 	}
 	fclose(f);
 	return 0;
+}
+
+int kj_load_state_read(struct kj_load_state *st)
+{
+	return read_from(STATE_FILE, st);
+}
+
+int kj_slot_state_read(unsigned n, struct kj_load_state *st)
+{
+	char path[64];
+
+	slot_path(path, sizeof(path), n);
+	return read_from(path, st);
 }
 
 void kj_load_state_remove(void)

@@ -29,6 +29,7 @@
  * that saves its caller more than once needs the first way.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,6 +67,43 @@ int kj_jump_back_load_page(uint64_t entry, const void *page)
 	};
 
 	return kj_kexec_load_jump(entry, &seg, 1);
+}
+
+int kj_keep_range(const char *cmdline, struct kj_range *keep)
+{
+	const char *p = cmdline;
+	unsigned long long s, e;
+	int used = 0;
+
+	while ((p = strstr(p, "kjump.keep="))) {
+		if (p == cmdline || p[-1] == ' ')
+			break;
+		p++;
+	}
+	if (!p)
+		return -ENOENT;
+	if (sscanf(p, "kjump.keep=0x%llx-0x%llx%n", &s, &e, &used) != 2 ||
+	    (p[used] && p[used] != ' ' && p[used] != '\n') || e < s ||
+	    s % KJ_PAGE_SIZE || (e + 1) % KJ_PAGE_SIZE)
+		return -EINVAL;
+	*keep = (struct kj_range){ s, e };
+	return 0;
+}
+
+int kj_jump_back_load_keeping(uint64_t entry, const struct kj_range *low,
+			      size_t nlow, const struct kj_range *keep)
+{
+	struct kj_segment segs[KJ_SEGMENTS_MAX];
+	size_t n = 0;
+
+	if (nlow + 1 > KJ_SEGMENTS_MAX)
+		return -E2BIG;
+	for (size_t i = 0; i < nlow; i++)
+		segs[n++] = (struct kj_segment){ .mem = low[i].start,
+						 .memsz = kj_range_size(&low[i]) };
+	segs[n++] = (struct kj_segment){ .mem = keep->start,
+					 .memsz = kj_range_size(keep) };
+	return kj_kexec_load_jump(entry, segs, n);
 }
 
 int kj_jump_back_load_mapped(uint64_t entry)

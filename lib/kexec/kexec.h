@@ -57,4 +57,14 @@ int kj_jump_back_load_page(uint64_t entry, const void *page);
  * caller's control page already: its one segment is over page 0. */
 int kj_jump_back_load_mapped(uint64_t entry);
 
+/* The kjump.keep=0xSTART-0xEND on a command line (a kernel loaded into a
+ * slot: the part of the slot its load used); -ENOENT if none. */
+int kj_keep_range(const char *cmdline, struct kj_range *keep);
+/* As kj_jump_back_load_mapped(), for a kernel in a slot: data-less
+ * segments over the low ranges and keep, so that this kernel's jump swaps
+ * its own pages there into its own memory (the image's source pages) and
+ * the caller may unload the load that brought it (design section 12). */
+int kj_jump_back_load_keeping(uint64_t entry, const struct kj_range *low,
+			      size_t nlow, const struct kj_range *keep);
+
 #endif

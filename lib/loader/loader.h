@@ -79,7 +79,16 @@ struct kj_load_input {
 	 * memory) becomes legacy persistent memory (e820 type 12, /dev/pmemN)
 	 * instead of /proc/vmcore; no ELF core headers. */
 	bool restore;
+	/* B's slot, a part of the region (kj_slot_range()); NULL: all of
+	 * it. Its ELF core headers and map leave out the whole region. */
+	const struct kj_range *slot;
 };
+
+/* Slot n (from 1) of slot_size bytes, from the region's start (2 MiB
+ * aligned sizes); -ERANGE if it does not lie wholly in the region,
+ * -EINVAL for slot 0 or a size that is not a multiple of 2 MiB. */
+int kj_slot_range(const struct kj_range *region, unsigned n, uint64_t slot_size,
+		  struct kj_range *out);
 
 /*
  * Plans a load of kernel B confined to the region and the low memory it

@@ -44,18 +44,29 @@ struct layout {
  * region, for RAM B never uses. Only where B's own RAM is all below. */
 #define NO_SWIOTLB "swiotlb=noforce "
 
+/* B in a slot is told the part of it that its load used (kjump.keep=):
+ * its jump back keeps those pages, and the low ones, in its own memory,
+ * so the caller can unload B's load and resume B later (design section
+ * 12, "Several kernels"). */
+#define KEEP_KEY "kjump.keep="
+
 static int build_cmdline(struct kj_load_plan *plan, const struct kj_load_input *in,
-			 uint64_t elfcorehdr, size_t *slot)
+			 const struct layout *l, size_t *slot)
 {
 	const char *append = in->append;
-	char core[64] = "";
+	uint64_t elfcorehdr = l ? l->elfcore : 0;
+	char core[128] = "", keep[64] = "";
 	char *text;
 	int len;
 
+	if (in->slot)
+		snprintf(keep, sizeof(keep), KEEP_KEY "0x%016llx-0x%016llx ",
+			 (unsigned long long)in->slot->start,
+			 (unsigned long long)(l ? l->end - 1 : 0));
 	if (!in->restore)
-		snprintf(core, sizeof(core), "elfcorehdr=0x%016llx %s",
+		snprintf(core, sizeof(core), "elfcorehdr=0x%016llx %s%s",
 			 (unsigned long long)elfcorehdr,
-			 in->sys->region.end < (1ull << 32) ? NO_SWIOTLB : "");
+			 in->sys->region.end < (1ull << 32) ? NO_SWIOTLB : "", keep);
 	len = asprintf(&text, "%s%snokaslr %s%s%0*d",
 		       append ? append : "", append && *append ? " " : "",
 		       core, SLOT_KEY, SLOT_DIGITS, 0);
@@ -304,7 +315,7 @@ static int plan_pieces(struct kj_load_plan *plan, const struct kj_load_input *in
 	if (!err && !in->restore)
 		err = build_elfcore(plan, sys, loads, &elfcore_len);
 	if (!err)
-		err = build_cmdline(plan, in, 0, &slot);
+		err = build_cmdline(plan, in, NULL, &slot);
 	if (!err)
 		err = plan_layout(plan, in, excluded, nlow, loads, elfcore_len, &l, &slot);
 	free(loads);
@@ -332,7 +343,7 @@ static struct kj_range r_range(struct kj_load_plan *plan,
 	struct layout b, r;
 
 	if (!in->restore)
-		return *region;
+		return in->slot ? *in->slot : *region;
 	lay_out(plan, region, in->initrd_size, cmdline_len, 0, &b);
 	past_b = (struct kj_range){ kj_align_up(b.end, B_ALIGN) + B_MARGIN, region->end };
 	if (past_b.start > region->end)
@@ -358,7 +369,7 @@ static int plan_layout(struct kj_load_plan *plan, const struct kj_load_input *in
 	lay_out(plan, &mine, in->initrd_size, cmdline_len, elfcore_len, &l);
 	err = check_fit(plan, &mine, &l, in->initrd_size);
 	if (!err)
-		err = build_cmdline(plan, in, l.elfcore, slot);
+		err = build_cmdline(plan, in, &l, slot);
 	if (!err)
 		err = build_e820(plan, sys, &mine, excluded, nlow, &(struct kj_e820_caller){
 					 loads, plan->nloads,
@@ -388,6 +399,21 @@ int kj_load_plan(const struct kj_load_input *in, struct kj_load_plan *plan)
 		return err;
 	excluded[nlow] = in->sys->region;
 	return plan_pieces(plan, in, excluded, nlow);
+}
+
+int kj_slot_range(const struct kj_range *region, unsigned n, uint64_t slot_size,
+		  struct kj_range *out)
+{
+	uint64_t start;
+
+	if (!n || !slot_size || slot_size % (2ull << 20))
+		return -EINVAL;
+	start = region->start + (uint64_t)(n - 1) * slot_size;
+	if ((n - 1) > UINT64_MAX / slot_size || start < region->start ||
+	    start > region->end || slot_size - 1 > region->end - start)
+		return -ERANGE;
+	*out = (struct kj_range){ start, start + slot_size - 1 };
+	return 0;
 }
 
 void kj_load_plan_release(struct kj_load_plan *plan)

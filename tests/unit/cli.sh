@@ -18,6 +18,11 @@ t_expect cli_call_too_many_args 2 "kjump: error: more than 8 --arg values" \
 	"$KJUMP" call --arg 1 --arg 2 --arg 3 --arg 4 --arg 5 --arg 6 --arg 7 --arg 8 --arg 9 f
 t_expect cli_call_bad_arg 2 "kjump: error: bad value 'x1' for --arg" "$KJUMP" call --arg x1 f
 t_expect cli_call_in_without_value 2 "kjump: error: option '--in' needs a value" "$KJUMP" call f --in
+t_expect cli_load_slot_zero 2 "kjump: error: bad value '0' for --slot" "$KJUMP" load --slot 0
+t_expect cli_load_slot_size_alone 2 "kjump: error: --slot-size goes with --slot" "$KJUMP" load --slot-size 256M
+t_expect cli_switch_nothing 2 "kjump: error: no slot to switch to" "$KJUMP" switch
+t_expect cli_switch_bad 2 "kjump: error: bad slot 'x'" "$KJUMP" switch x
+t_expect cli_switch_zero 2 "kjump: error: bad slot '0'" "$KJUMP" switch 0
 t_expect cli_bios_nothing 2 "kjump: error: no BIOS call given" "$KJUMP" bios
 t_expect cli_bios_unknown 2 "kjump: error: unknown BIOS call 'int13'" "$KJUMP" bios int13
 t_expect cli_bios_two 2 "kjump: error: too many arguments" "$KJUMP" bios e820 e820

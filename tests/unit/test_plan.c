@@ -478,3 +478,85 @@ TEST(lpj_from_kernel_log)
 	CHECK_U64(kj_lpj_parse(log, 200), 0);
 	free(log);
 }
+
+TEST(slot_ranges)
+{
+	struct kj_range region = { 0x20000000, 0x3fffffff }, s;
+
+	CHECK_INT(kj_slot_range(&region, 1, 256ull << 20, &s), 0);
+	CHECK_U64(s.start, 0x20000000);
+	CHECK_U64(s.end, 0x2fffffff);
+	CHECK_INT(kj_slot_range(&region, 2, 256ull << 20, &s), 0);
+	CHECK_U64(s.start, 0x30000000);
+	CHECK_U64(s.end, 0x3fffffff);
+	CHECK_INT(kj_slot_range(&region, 3, 256ull << 20, &s), -ERANGE);
+	CHECK_INT(kj_slot_range(&region, 5, 128ull << 20, &s), -ERANGE);
+	CHECK_INT(kj_slot_range(&region, 4, 128ull << 20, &s), 0);
+	CHECK_U64(s.start, 0x38000000);
+	CHECK_INT(kj_slot_range(&region, 1, 3ull << 20, &s), -EINVAL);
+	CHECK_INT(kj_slot_range(&region, 0, 256ull << 20, &s), -EINVAL);
+	CHECK_INT(kj_slot_range(&region, 1, 0, &s), -EINVAL);
+	CHECK_INT(kj_slot_range(&region, 1, 1ull << 30, &s), -ERANGE);
+	CHECK_INT(kj_slot_range(&region, 0x80000000u, 1ull << 40, &s), -ERANGE);
+}
+
+/* B in slot 2 of a 256 MiB region: its segments in the slot, its RAM the
+ * slot and low memory only, and neither its map nor its ELF core headers
+ * give it slot 1 (another kernel's) as anything but a hole. */
+TEST(plan_in_a_slot)
+{
+	struct fixture f;
+	struct kj_range slot, region;
+	struct kj_elf_phdr *ph;
+	size_t n;
+
+	setup(&f, 0x20000000, 256u << 20);
+	region = f.sys.region;
+	CHECK_INT(kj_slot_range(&region, 2, 128ull << 20, &slot), 0);
+	CHECK_U64(slot.start, 0x28000000);
+	f.in.slot = &slot;
+	CHECK_INT(plan(&f), 0);
+	CHECK(confined(&f.plan, &slot));
+	for (size_t i = 0; i < f.plan.ne820; i++) {
+		const struct kj_e820_entry *e = &f.plan.e820[i];
+
+		if (e->type == KJ_E820_RAM)
+			CHECK(e->range.end < 0x100000 ||
+			      (e->range.start >= slot.start && e->range.end <= slot.end));
+		/* slot 1 is neither B's RAM nor the caller's */
+		if (e->type == KJ_E820_RAM || e->type == KJ_E820_ACPI)
+			CHECK(e->range.end < 0x20000000 || e->range.start > 0x27ffffff);
+	}
+	CHECK_INT(kj_elfcore_parse(f.plan.elfcore_buf,
+				   seg_of(&f.plan, KJ_SEG_ELFCORE)->bufsz, &ph, &n), 0);
+	for (size_t i = 1; i < n; i++)
+		CHECK(ph[i].paddr + ph[i].memsz <= 0x20000000 ||
+		      ph[i].paddr > region.end);
+	free(ph);
+	/* B is told what its load used of the slot: up to its core headers */
+	{
+		const struct kj_segment *core = seg_of(&f.plan, KJ_SEG_ELFCORE);
+		struct kj_range keep;
+
+		CHECK_INT(kj_keep_range(f.plan.cmdline_text, &keep), 0);
+		CHECK_U64(keep.start, 0x28000000);
+		CHECK_U64(keep.end, core->mem + core->memsz - 1);
+	}
+	teardown(&f);
+}
+
+TEST(keep_range_parse)
+{
+	struct kj_range k;
+
+	CHECK_INT(kj_keep_range("console=ttyS0 kjump.keep=0x0000000028000000-0x0000000029ffffff nokaslr", &k), 0);
+	CHECK_U64(k.start, 0x28000000);
+	CHECK_U64(k.end, 0x29ffffff);
+	CHECK_INT(kj_keep_range("kjump.keep=0x1000-0x1fff\n", &k), 0);
+	CHECK_INT(kj_keep_range("xkjump.keep=0x1000-0x1fff", &k), -ENOENT);
+	CHECK_INT(kj_keep_range("console=ttyS0", &k), -ENOENT);
+	CHECK_INT(kj_keep_range("kjump.keep=0x1000-0x1ffe", &k), -EINVAL);
+	CHECK_INT(kj_keep_range("kjump.keep=0x2000-0x0fff", &k), -EINVAL);
+	CHECK_INT(kj_keep_range("kjump.keep=0x1000", &k), -EINVAL);
+	CHECK_INT(kj_keep_range("kjump.keep=0x1000-0x1fffz", &k), -EINVAL);
+}

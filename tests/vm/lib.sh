@@ -246,11 +246,12 @@ try() {
 LIB
 }
 
-# vm_membuf_holds GUEST N: membuf printed N checksums of its buffer in
-# GUEST's log, all the same.
+# vm_membuf_holds GUEST N [TAG]: membuf printed N checksums of its buffer
+# in GUEST's log, all the same; only those whose tag matches TAG (a sed
+# pattern; default: any) when there are several membufs.
 vm_membuf_holds() {
-	local sums n distinct
-	sums=$(vm_log "$1" | sed -n 's/^membuf: .* checksum=\([0-9a-f]*\)$/\1/p')
+	local sums n distinct tag=${3:-.*}
+	sums=$(vm_log "$1" | sed -n "s/^membuf: $tag checksum=//p")
 	n=$(echo "$sums" | grep -c .)
 	distinct=$(echo "$sums" | sort -u | grep -c .)
 	[ "$n" -eq "$2" ] || vm_fail "$n checksums of the 64 MiB buffer, want $2"

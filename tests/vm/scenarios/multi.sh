@@ -1,0 +1,97 @@
+#!/bin/bash
+# multi: three kernels take turns on one machine. A loads two more into
+# slots 1 and 2 of its region (kjump load --slot) and visits them in
+# varying order, 10 times (kjump switch N); each goes on where it stopped.
+#
+# Evidence from the guest's serial log:
+#   - each slot's kernel starts its init once, and its counter goes on
+#     1, 2, 3... across its visits, never restarting;
+#   - each slot's kernel holds a 32 MiB buffer whose checksum it prints at
+#     every visit, the same each time; A's 64 MiB buffer likewise;
+#   - A's counter goes on after every visit; kjump status lists both
+#     slots as run, with where each stopped; both CPUs online in A at the
+#     end.
+#
+# Every switch unloads the load in place and resumes the slot's kernel
+# through its re-entry point (design section 12): with the jump back that
+# keeps a slot kernel's pages taken out, the third round triple-faults.
+. "$(dirname "$0")/../lib.sh"
+vm_setup multi
+order="1 2 1 1 2 2 1 2 1 2"
+
+{
+	echo '#!/bin/sh'
+	vm_workload_lib
+	cat <<'K'
+name=$(sed -n 's/.*multi\.name=\([A-Z0-9]*\).*/\1/p' /proc/cmdline)
+start_membuf 32
+start_counter "$name" 4 5
+echo "multi: $name started"
+while true; do
+	tick "$name" 4 5
+	check "$name"
+	kjump back >/tmp/back.out 2>&1 || { echo "multi: $name: kjump back failed:"; cat /tmp/back.out; break; }
+done
+K
+} >"$work/k-workload"
+
+{
+	echo '#!/bin/sh'
+	vm_workload_lib
+	cat <<A
+start_membuf 64
+start_counter A 6 7
+check before
+tick A 6 7
+for s in 1 2; do
+	kjump load --slot \$s --append "console=ttyS0 no_console_suspend multi.name=K\$s" >/tmp/load.out 2>&1 ||
+		{ echo "multi: load of slot \$s failed:"; cat /tmp/load.out; exit 1; }
+done
+i=1
+for s in $order; do
+	kjump switch \$s >/tmp/switch.out 2>&1 || { echo "multi: switch \$i to \$s failed:"; cat /tmp/switch.out; break; }
+	grep -q "^kjump: back from B" /tmp/switch.out && echo "multi: A is back from slot \$s (round \$i)"
+	tick A 6 7
+	check after-\$i
+	i=\$((i + 1))
+done
+kjump status 2>/dev/null | sed -n 's/^slot /multi: status: slot /p'
+echo "multi: cpus online \$(grep -c ^processor /proc/cpuinfo) (\$(cat /sys/devices/system/cpu/online))"
+A
+} >"$work/a-workload"
+
+vm_initramfs "$work/k.cpio.gz" --workload "$work/k-workload" \
+	--file "$KJ_BUILD/workload/membuf:/bin/membuf"
+vm_a_initramfs "$work/a.cpio.gz" "$work/a-workload" "$work/k.cpio.gz"
+vm_boot guest "$work/a.cpio.gz" "crashkernel=512M" 900 2G
+[ $? -eq 124 ] && vm_fail "the guest did not finish within 900 s"
+vm_count guest "^kjump-init: powering off" >/dev/null ||
+	vm_fail "the guest did not reach the end of its workload"
+err=$(vm_log guest | grep -A3 "^multi: .*failed" | head -4 | tr '\n' ' ')
+[ -z "$err" ] || vm_fail "$err"
+
+rounds=$(echo $order | wc -w)
+[ "$(vm_count guest '^multi: A is back from slot [12] \(round [0-9]+\)$')" -eq "$rounds" ] ||
+	vm_fail "A came back $(vm_count guest '^multi: A is back from slot') times, want $rounds"
+for s in 1 2; do
+	visits=$(echo $order | tr ' ' '\n' | grep -c "^$s$")
+	values=$(vm_log guest | sed -n "s/^K$s-counter: //p" | tr '\n' ' ')
+	[ "$values" = "$(seq -s ' ' 1 "$visits") " ] ||
+		vm_fail "K$s's counter printed '$values', want 1 to $visits, one per visit"
+	[ "$(vm_count guest "^multi: K$s started$")" -eq 1 ] ||
+		vm_fail "K$s's init started $(vm_count guest "^multi: K$s started$") times, want once"
+	sums=$(vm_log guest | sed -n "s/^membuf: K$s checksum=\([0-9a-f]*\)$/\1/p")
+	[ "$(echo "$sums" | grep -c .)" -eq "$visits" ] && [ "$(echo "$sums" | sort -u | grep -c .)" -eq 1 ] ||
+		vm_fail "K$s's 32 MiB buffer: $(echo "$sums" | grep -c .) checksums, $(echo "$sums" | sort -u | grep -c .) distinct; want $visits, 1"
+done
+values=$(vm_log guest | sed -n 's/^A-counter: //p' | tr '\n' ' ')
+[ "$values" = "$(seq -s ' ' 1 $((rounds + 1))) " ] ||
+	vm_fail "A's counter printed '$values', want 1 to $((rounds + 1))"
+# kjump status lists both slots, each run, each with where it stopped
+for s in 1 2; do
+	vm_count guest "^multi: status: slot $s +/boot/vmlinuz \(256 MiB\), has run, stopped at 0x[0-9a-f]+" >/dev/null ||
+		vm_fail "kjump status does not show slot $s as run and stopped: $(vm_field guest "multi: status: slot $s ")"
+done
+vm_membuf_holds guest $((rounds + 1)) '\(before\|after-[0-9]*\)'
+vm_cpus_back guest multi
+vm_pass "$rounds rounds over slots $order"
