@@ -611,9 +611,13 @@ int kj_bios_e820(const struct kj_report *r, struct kj_bios_e820 **e, size_t *n);
  * to do (-EPERM). */
 int kj_check_jump(const struct kj_report *r);
 
+/* kj_load_opts.initrd for a kernel without an initramfs (one that
+ * mounts its own root file system, root= in its --append). */
+#define KJ_NO_INITRD		"none"
+
 struct kj_load_opts {
 	const char *kernel;	/* NULL: /boot/vmlinuz-$(uname -r) */
-	const char *initrd;	/* NULL: KJ_DEFAULT_INITRD */
+	const char *initrd;	/* NULL: KJ_DEFAULT_INITRD; KJ_NO_INITRD */
 	const char *append;	/* NULL: this kernel's machine options,
 				 * kj_cmdline_inherit() */
 	bool force;		/* replace a B that was started and waits */

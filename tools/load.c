@@ -19,6 +19,8 @@ static void load_usage(FILE *f)
 		"options:\n"
 		"  --kernel BZIMAGE  B's kernel (default: /boot/vmlinuz-$(uname -r))\n"
 		"  --initrd FILE     B's initramfs (default: " KJ_DEFAULT_INITRD ")\n"
+		"  --initrd none     no initramfs: a kernel that mounts its own root\n"
+		"                    file system (give root= in --append)\n"
 		"  --append ARGS     B's command line (default: this kernel's console=,\n"
 		"                    pci=, acpi=, iommu=, tsc= and like options that\n"
 		"                    say how to drive the machine); kjump adds nokaslr,\n"

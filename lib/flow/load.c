@@ -106,6 +106,8 @@ static int read_inputs(const struct kj_load_opts *o, struct inputs *in)
 		say_hint(r, "give B's kernel with --kernel BZIMAGE");
 	if (err)
 		return err;
+	if (!strcmp(in->initrd, KJ_NO_INITRD))
+		return 0;	/* a kernel that mounts its own root */
 	err = read_input(r, in->initrd, &in->initrd_buf, &in->initrd_size);
 	if (err && !o->initrd)
 		say_hint(r, "give B's initramfs with --initrd FILE");
