@@ -206,14 +206,17 @@ $(O)/bench/bare: bench/bare.c $(O)/libkjump-internal.a
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)$(CC) $(CFLAGS) $(LIB_CFLAGS) $(LDFLAGS_STATIC) -o $@ $< $(O)/libkjump-internal.a $(LIBS)
 
-.PHONY: bench bench-save bench-hibernate bench-debian bench-aead
-bench: bench-save bench-hibernate bench-debian bench-aead
+.PHONY: bench bench-save bench-hibernate bench-debian bench-aead bench-switch
+bench: bench-save bench-hibernate bench-debian bench-aead bench-switch
 
 bench-save: all $(O)/bench/bare
 	bench/save
 
 bench-hibernate: all
 	bench/hibernate
+
+bench-switch: all
+	bench/switch
 
 bench-debian: all
 	bench/debian
