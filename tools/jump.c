@@ -62,7 +62,8 @@ int cmd_unload(int argc, char **argv)
 }
 
 static const char switch_usage[] =
-	"usage: kjump switch N\n\n"
+	"usage: kjump switch N\n"
+	"       kjump switch        (in a kernel kjump started: kjump back)\n\n"
 	"Goes to the kernel in slot N (see 'kjump load --slot'): where it\n"
 	"stopped, or to start it if it has not run. Returns when that kernel\n"
 	"runs 'kjump back'. Whatever is loaded now is unloaded first: a slot's\n"
@@ -70,6 +71,7 @@ static const char switch_usage[] =
 
 int cmd_switch(int argc, char **argv)
 {
+	uint64_t entry;
 	unsigned long n;
 	char *end;
 
@@ -77,6 +79,8 @@ int cmd_switch(int argc, char **argv)
 		fputs(switch_usage, stdout);
 		return 0;
 	}
+	if (argc == 1 && !kj_own_jump_back_entry(&entry))
+		return kj_jump_back(&tool_report) ? EXIT_FAILED : 0;
 	if (argc != 2) {
 		error(argc < 2 ? "no slot to switch to" : "too many arguments");
 		fputs(switch_usage, stderr);

@@ -1,7 +1,8 @@
 #!/bin/bash
 # multi: three kernels take turns on one machine. A loads two more into
 # slots 1 and 2 of its region (kjump load --slot) and visits them in
-# varying order, 10 times (kjump switch N); each goes on where it stopped.
+# varying order, 10 times (kjump switch N); each goes on where it stopped,
+# and goes back to A with kjump switch (no slot: back).
 # K1 runs from an initramfs; K2 is a system of its own, without one: its
 # root file system is ext4 on its own disk (vdb), which it writes at each
 # visit. A writes its own ext4 disk (vda); neither mounts the other's.
@@ -37,7 +38,7 @@ while true; do
 	tick "$name" 4 5
 	check "$name"
 	[ -x /visit-hook ] && /visit-hook
-	kjump back >/tmp/back.out 2>&1 || { echo "multi: $name: kjump back failed:"; cat /tmp/back.out; break; }
+	kjump switch >/tmp/back.out 2>&1 || { echo "multi: $name: kjump switch (back) failed:"; cat /tmp/back.out; break; }
 done
 K
 } >"$work/k-workload"
