@@ -10,7 +10,7 @@
 # Evidence from the guest's serial log:
 #   - each slot's kernel starts its init once, and its counter goes on
 #     1, 2, 3... across its visits, never restarting;
-#   - each slot's kernel holds a 32 MiB buffer whose checksum it prints at
+#   - each slot's kernel holds a 64 MiB buffer whose checksum it prints at
 #     every visit, the same each time; A's 64 MiB buffer likewise;
 #   - K2's root is /dev/vdb, and the file it appends to there has one
 #     line per visit; A's file on vda likewise, and e2fsck -fn on the host
@@ -31,7 +31,7 @@ order="1 2 1 1 2 2 1 2 1 2"
 	vm_workload_lib
 	cat <<'K'
 name=$(sed -n 's/.*multi\.name=\([A-Z0-9]*\).*/\1/p' /proc/cmdline)
-start_membuf 32
+start_membuf 64
 start_counter "$name" 4 5
 echo "multi: $name started"
 while true; do
@@ -129,8 +129,11 @@ for s in 1 2; do
 		vm_fail "K$s's init started $(vm_count guest "^multi: K$s started$") times, want once"
 	sums=$(vm_log guest | sed -n "s/^membuf: K$s checksum=\([0-9a-f]*\)$/\1/p")
 	[ "$(echo "$sums" | grep -c .)" -eq "$visits" ] && [ "$(echo "$sums" | sort -u | grep -c .)" -eq 1 ] ||
-		vm_fail "K$s's 32 MiB buffer: $(echo "$sums" | grep -c .) checksums, $(echo "$sums" | sort -u | grep -c .) distinct; want $visits, 1"
+		vm_fail "K$s's 64 MiB buffer: $(echo "$sums" | grep -c .) checksums, $(echo "$sums" | sort -u | grep -c .) distinct; want $visits, 1"
 done
+# every kernel's init starts once: A's and K1's (kjump's initramfs) and K2's
+[ "$(vm_count guest '^kjump-init: up, ')" -eq 2 ] && [ "$(vm_count guest '^multi: K2 root ')" -eq 1 ] ||
+	vm_fail "inits started: $(vm_count guest '^kjump-init: up, ') of kjump's initramfs (want A's and K1's), $(vm_count guest '^multi: K2 root ') of K2's (want 1)"
 values=$(vm_log guest | sed -n 's/^A-counter: //p' | tr '\n' ' ')
 [ "$values" = "$(seq -s ' ' 1 $((rounds + 1))) " ] ||
 	vm_fail "A's counter printed '$values', want 1 to $((rounds + 1))"
