@@ -230,6 +230,28 @@ static int check_waiting_b(const struct kj_flow_load *l)
 	return -EBUSY;
 }
 
+/* Kernels waiting in other slots live in the region: a load outside the
+ * slots, or in slots of another size, would overwrite them. */
+static int check_waiting_slots(const struct kj_flow_load *l)
+{
+	uint64_t size = l->o.slot_size ? l->o.slot_size : KJ_SLOT_SIZE;
+	struct kj_load_state st;
+
+	if (l->dry_run || l->o.force)
+		return 0;
+	for (unsigned n = 1; n <= 64; n++) {
+		if (kj_slot_state_read(n, &st) || !st.jumps || n == l->o.slot)
+			continue;
+		if (l->o.slot && st.slot_size == size)
+			continue;
+		say_error(l->o.report, "the kernel in slot %u has run and waits in the region; %s would overwrite it",
+			  n, l->o.slot ? "slots of another size" : "a load outside the slots");
+		say_hint(l->o.report, "'kjump switch %u' goes back to it; 'kjump load --force' overwrites it", n);
+		return -EBUSY;
+	}
+	return 0;
+}
+
 static void remember(const struct kj_flow_load *l, const struct inputs *in,
 		     const struct kj_load_plan *p)
 {
@@ -344,6 +366,8 @@ static int flow_load(const struct kj_flow_load *l, struct kj_load_plan *p,
 	memset(p, 0, sizeof(*p));
 	if (!l->dry_run)
 		err = kj_check_jump(l->o.report);
+	if (!err)
+		err = check_waiting_slots(l);
 	if (!err)
 		err = check_waiting_b(l);
 	if (!err)

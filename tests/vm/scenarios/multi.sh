@@ -98,6 +98,7 @@ for s in $order; do
 	echo "round \$i" >>/mnt/a-rounds; sync
 	i=\$((i + 1))
 done
+try overwrite kjump load
 echo "multi: A's rounds on its disk: \$(grep -c . /mnt/a-rounds)"
 umount /mnt
 kjump status 2>/dev/null | sed -n 's/^slot /multi: status: slot /p'
@@ -152,5 +153,10 @@ visits2=$(echo $order | tr ' ' '\n' | grep -c "^2$")
 e2fsck -fn "$work/a.raw" >"$work/e2fsck.out" 2>&1 ||
 	vm_fail "e2fsck -fn on A's disk: $(tail -3 "$work/e2fsck.out" | tr '\n' ' ')"
 vm_membuf_holds guest $((rounds + 1)) '\(before\|after-[0-9]*\)'
+line=$(vm_log guest | grep -m1 "^try: case overwrite ")
+[ "$line" = "try: case overwrite rc=1 loaded=1" ] ||
+	vm_fail "a load outside the slots: '$line', want rc=1 and slot 2 still loaded"
+vm_log guest | grep -q "^try: overwrite: kjump: error: the kernel in slot 1 has run and waits in the region; a load outside the slots would overwrite it$" ||
+	vm_fail "a load outside the slots was not refused with the reason"
 vm_cpus_back guest multi
 vm_pass "$rounds rounds over slots $order"
