@@ -240,12 +240,13 @@ static int check_waiting_slots(const struct kj_flow_load *l)
 	if (l->dry_run || l->o.force)
 		return 0;
 	for (unsigned n = 1; n <= 64; n++) {
-		if (kj_slot_state_read(n, &st) || !st.jumps || n == l->o.slot)
+		if (kj_slot_state_read(n, &st) || !st.jumps)
 			continue;
-		if (l->o.slot && st.slot_size == size)
+		if (l->o.slot && l->o.slot != n && st.slot_size == size)
 			continue;
 		say_error(l->o.report, "the kernel in slot %u has run and waits in the region; %s would overwrite it",
-			  n, l->o.slot ? "slots of another size" : "a load outside the slots");
+			  n, !l->o.slot ? "a load outside the slots" :
+			  l->o.slot == n ? "a new load into its slot" : "slots of another size");
 		say_hint(l->o.report, "'kjump switch %u' goes back to it; 'kjump load --force' overwrites it", n);
 		return -EBUSY;
 	}
