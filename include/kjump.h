@@ -626,8 +626,10 @@ struct kj_load_opts {
 	const struct kj_report *report;
 };
 
-/* The default size of a slot of the region (kjump load --slot). */
+/* The default size of a slot of the region (kjump load --slot), and the
+ * highest slot number. */
 #define KJ_SLOT_SIZE		(256ull << 20)
+#define KJ_SLOTS_MAX		64
 
 /* /boot/vmlinuz-RELEASE of this kernel if it is there, else /boot/vmlinuz. */
 const char *kj_default_kernel(char *buf, size_t size);

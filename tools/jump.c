@@ -88,9 +88,9 @@ int cmd_switch(int argc, char **argv)
 	}
 	errno = 0;
 	n = strtoul(argv[1], &end, 10);
-	if (errno || *end || !n || n > 4096) {
+	if (errno || *end || !n || n > KJ_SLOTS_MAX) {
 		error("bad slot '%s'", argv[1]);
-		hint("slots are numbered from 1: kjump switch 2");
+		hint("slots are numbered from 1 to %d: kjump switch 2", KJ_SLOTS_MAX);
 		return EXIT_USAGE;
 	}
 	return kj_switch((unsigned)n, &tool_report) ? EXIT_FAILED : 0;

@@ -38,10 +38,12 @@ static int slot_option(int c, const char *arg, struct kj_load_opts *o)
 {
 	uint64_t v;
 
-	if (parse_u64(arg, &v) || (c == 's' && (!v || v > 4096))) {
+	if (parse_u64(arg, &v) || (c == 's' && (!v || v > KJ_SLOTS_MAX))) {
 		error("bad value '%s' for %s", arg, c == 's' ? "--slot" : "--slot-size");
-		hint(c == 's' ? "slots are numbered from 1: --slot 2"
-			      : "give a size like --slot-size 256M");
+		if (c == 's')
+			hint("slots are numbered from 1 to %d: --slot 2", KJ_SLOTS_MAX);
+		else
+			hint("give a size like --slot-size 256M");
 		return -1;
 	}
 	if (c == 's')

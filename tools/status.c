@@ -58,7 +58,7 @@ static void print_slots(void)
 
 	if (kj_load_state_read(&cur) || !kj_kexec_loaded())
 		cur.slot = 0;
-	for (unsigned n = 1; n <= 64; n++) {
+	for (unsigned n = 1; n <= KJ_SLOTS_MAX; n++) {
 		if (kj_slot_state_read(n, &st) || !st.slot)
 			continue;
 		printf("slot %-3u     %s (%llu MiB), %s", n, st.kernel,

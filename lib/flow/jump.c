@@ -167,7 +167,7 @@ int kj_switch(unsigned n, const struct kj_report *r)
 
 	if (err)
 		return err;
-	if (kj_slot_state_read(n, &slot) || !slot.slot) {
+	if (!n || n > KJ_SLOTS_MAX || kj_slot_state_read(n, &slot) || !slot.slot) {
 		say_error(r, "nothing was loaded into slot %u", n);
 		say_hint(r, "load a kernel there with 'kjump load --slot %u'", n);
 		return -ENOENT;

@@ -239,7 +239,7 @@ static int check_waiting_slots(const struct kj_flow_load *l)
 
 	if (l->dry_run || l->o.force)
 		return 0;
-	for (unsigned n = 1; n <= 64; n++) {
+	for (unsigned n = 1; n <= KJ_SLOTS_MAX; n++) {
 		if (kj_slot_state_read(n, &st) || !st.jumps)
 			continue;
 		if (l->o.slot && l->o.slot != n && st.slot_size == size)
@@ -291,6 +291,11 @@ static int find_slot(const struct kj_load_opts *o, struct inputs *in)
 
 	if (!o->slot)
 		return 0;
+	if (o->slot > KJ_SLOTS_MAX) {
+		say_error(o->report, "there is no slot %u: they are numbered from 1 to %d",
+			  o->slot, KJ_SLOTS_MAX);
+		return -ERANGE;
+	}
 	if (!in->sys.has_region) {
 		say_error(o->report, "no memory is reserved for kjump: there are no slots");
 		say_hint(o->report, "boot with crashkernel= as large as the slots you want, e.g. crashkernel=512M for two of 256 MiB");
