@@ -129,8 +129,8 @@ int kj_read_file(const char *path, uint64_t max, void **buf, size_t *len)
 	if (err) {
 		free(*buf);
 		*buf = NULL;
-		return err;
 	}
-	*len = (size_t)st.st_size;
-	return 0;
+	if (!err || err == -EFBIG)
+		*len = (size_t)st.st_size;
+	return err;
 }

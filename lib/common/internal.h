@@ -32,8 +32,8 @@ int kj_pwrite_all(int fd, const void *buf, size_t len, uint64_t off);
 
 /* Reads a whole small file (procfs, sysfs) into a NUL-terminated buffer. */
 int kj_read_text(const char *path, char **text, size_t *len);
-/* Reads a whole file of at most max bytes (-EFBIG if larger) into *buf,
- * which the caller frees. */
+/* Reads a whole file of at most max bytes into *buf, which the caller
+ * frees; -EFBIG, with the file's size in *len, if it is larger. */
 int kj_read_file(const char *path, uint64_t max, void **buf, size_t *len);
 
 void kj_ranges_sort(struct kj_range *r, size_t n);

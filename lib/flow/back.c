@@ -32,15 +32,19 @@ static bool control_page_mapped(uint64_t page)
  * keeps what its load used, and the low RAM its map gives it. */
 static int load_keeping(uint64_t entry, const struct kj_range *keep)
 {
+	struct kj_e820_entry *fw = NULL;
+	struct kj_iomem *iomem;
 	struct kj_range low[8];
-	struct kj_system sys;
-	size_t nlow = 0;
-	int err = kj_system_read(&sys);
+	size_t nfw = 0, nlow = 0;
+	int err = kj_iomem_read("/proc/iomem", &iomem, NULL);
 
 	if (err)
 		return err;
-	err = kj_low_ranges(sys.fw, sys.nfw, low, KJ_ARRAY_SIZE(low), &nlow);
-	kj_system_release(&sys);
+	err = kj_fw_memmap_read(iomem, &fw, &nfw);
+	kj_iomem_free(iomem);
+	if (!err)
+		err = kj_low_ranges(fw, nfw, low, KJ_ARRAY_SIZE(low), &nlow);
+	free(fw);
 	if (!err)
 		err = kj_jump_back_load_keeping(entry, low, nlow, keep);
 	kj_debug("jump back keeping 0x%llx-0x%llx and %zu low ranges: %d",

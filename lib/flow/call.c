@@ -49,12 +49,9 @@ static int place(const struct kj_report *r, const char *file, uint64_t size,
 			  (unsigned long long)region.start);
 		say_hint(r, "reserve more with crashkernel=, or give --at ADDR");
 		break;
-	case -EINVAL:
-		if (!size)
-			say_error(r, "nothing to call");
-		else
-			say_error(r, "--at 0x%llx is not page aligned (4096 bytes)",
-				  (unsigned long long)*at);
+	case -EINVAL:	/* size is never 0: payload_size() refused that */
+		say_error(r, "--at 0x%llx is not page aligned (4096 bytes)",
+			  (unsigned long long)*at);
 		break;
 	case -EADDRNOTAVAIL:
 		say_error(r, "0x%llx-0x%llx is not System RAM",
@@ -79,16 +76,15 @@ static int read_input(const struct kj_report *r, const char *path,
 		return 0;
 	err = kj_read_file(path, KJ_CALL_MAX_IN, buf, &q->in_len);
 	if (err == -EFBIG) {
-		struct stat st;
-
-		say_error(r, "the input '%s' is %llu bytes; a call takes at most %u (16 MiB)",
-			  path, stat(path, &st) ? 0ull : (unsigned long long)st.st_size,
-			  KJ_CALL_MAX_IN);
+		say_error(r, "the input '%s' is %zu bytes; a call takes at most %u (16 MiB)",
+			  path, q->in_len, KJ_CALL_MAX_IN);
 		say_hint(r, "give the payload a smaller input, or call it once for each part");
 	} else if (err) {
 		say_error(r, "cannot read the input '%s': %s", path, strerror(-err));
 	}
 	q->in = *buf;
+	if (err)
+		q->in_len = 0;
 	return err;
 }
 

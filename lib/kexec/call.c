@@ -149,11 +149,9 @@ static int take(const uint8_t *page, struct kj_call_result *res)
 	if (get_le64(page + KJ_PC_R_DONE) != KJ_PC_DONE)
 		return -EAGAIN;
 	res->status = get_le64(page + KJ_PC_R_STATUS);
-	if (get_le64(page + KJ_PC_R_OUT_LEN) > KJ_CALL_OUT_SIZE) {
-		res->out_len = (size_t)get_le64(page + KJ_PC_R_OUT_LEN);
-		return -EMSGSIZE;
-	}
 	res->out_len = (size_t)get_le64(page + KJ_PC_R_OUT_LEN);
+	if (res->out_len > KJ_CALL_OUT_SIZE)
+		return -EMSGSIZE;
 	memcpy(res->out, page + KJ_PC_R_OUT, res->out_len);
 	return 0;
 }

@@ -37,19 +37,26 @@
 
 #define KEY "kexec_jump_back_entry="
 
-int kj_jump_back_entry(const char *cmdline, uint64_t *entry)
+/* The value of the word key (which ends in '=') on cmdline, or NULL. */
+static const char *word_value(const char *cmdline, const char *key)
 {
 	const char *p = cmdline;
+
+	while ((p = strstr(p, key))) {
+		if (p == cmdline || p[-1] == ' ')
+			return p + strlen(key);
+		p += strlen(key);
+	}
+	return NULL;
+}
+
+int kj_jump_back_entry(const char *cmdline, uint64_t *entry)
+{
+	const char *p = word_value(cmdline, KEY);
 	char *end;
 
-	while ((p = strstr(p, KEY))) {
-		if (p == cmdline || p[-1] == ' ')
-			break;
-		p += strlen(KEY);
-	}
 	if (!p)
 		return -ENOENT;
-	p += strlen(KEY);
 	errno = 0;
 	*entry = strtoull(p, &end, 0);
 	if (errno || end == p || (*end && *end != ' ' && *end != '\n'))
@@ -71,18 +78,13 @@ int kj_jump_back_load_page(uint64_t entry, const void *page)
 
 int kj_keep_range(const char *cmdline, struct kj_range *keep)
 {
-	const char *p = cmdline;
+	const char *p = word_value(cmdline, KJ_KEEP_KEY);
 	unsigned long long s, e;
 	int used = 0;
 
-	while ((p = strstr(p, "kjump.keep="))) {
-		if (p == cmdline || p[-1] == ' ')
-			break;
-		p++;
-	}
 	if (!p)
 		return -ENOENT;
-	if (sscanf(p, "kjump.keep=0x%llx-0x%llx%n", &s, &e, &used) != 2 ||
+	if (sscanf(p, "0x%llx-0x%llx%n", &s, &e, &used) != 2 ||
 	    (p[used] && p[used] != ' ' && p[used] != '\n') || e < s ||
 	    s % KJ_PAGE_SIZE || (e + 1) % KJ_PAGE_SIZE)
 		return -EINVAL;

@@ -57,6 +57,10 @@ int kj_jump_back_load_page(uint64_t entry, const void *page);
  * caller's control page already: its one segment is over page 0. */
 int kj_jump_back_load_mapped(uint64_t entry);
 
+/* On the command line of a kernel loaded into a slot: the part of the
+ * slot its load used (lib/loader/plan.c writes it). */
+#define KJ_KEEP_KEY "kjump.keep="
+
 /* The kjump.keep=0xSTART-0xEND on a command line (a kernel loaded into a
  * slot: the part of the slot its load used); -ENOENT if none. */
 int kj_keep_range(const char *cmdline, struct kj_range *keep);

@@ -44,12 +44,6 @@ struct layout {
  * region, for RAM B never uses. Only where B's own RAM is all below. */
 #define NO_SWIOTLB "swiotlb=noforce "
 
-/* B in a slot is told the part of it that its load used (kjump.keep=):
- * its jump back keeps those pages, and the low ones, in its own memory,
- * so the caller can unload B's load and resume B later (design section
- * 12, "Several kernels"). */
-#define KEEP_KEY "kjump.keep="
-
 static int build_cmdline(struct kj_load_plan *plan, const struct kj_load_input *in,
 			 const struct layout *l, size_t *slot)
 {
@@ -59,8 +53,12 @@ static int build_cmdline(struct kj_load_plan *plan, const struct kj_load_input *
 	char *text;
 	int len;
 
+	/* B in a slot is told the part of it its load used: its jump back
+	 * keeps those pages, and the low ones, in its own memory, so the
+	 * caller can unload B's load and resume B later (design section 12,
+	 * "Several kernels"). */
 	if (in->slot)
-		snprintf(keep, sizeof(keep), KEEP_KEY "0x%016llx-0x%016llx ",
+		snprintf(keep, sizeof(keep), KJ_KEEP_KEY "0x%016llx-0x%016llx ",
 			 (unsigned long long)in->slot->start,
 			 (unsigned long long)(l ? l->end - 1 : 0));
 	if (!in->restore)

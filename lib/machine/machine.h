@@ -53,11 +53,12 @@ int kj_phys_of(const void *p, uint64_t *phys);
 int kj_page_lock(uint8_t **page, uint64_t *phys);
 /* Whether page still lies at phys. */
 bool kj_page_still_at(const uint8_t *page, uint64_t phys);
+/* Wipes, unlocks and frees a page of kj_page_lock(); NULL is ignored. */
+void kj_page_unlock(uint8_t *page);
+
 /* Where the loaded kexec image would be entered now (its kernel's
  * kimage start): after a jump came back, the peer's re-entry point.
  * Needs root, /proc/kallsyms and /proc/kcore (lib/machine/kimage.c). */
 int kj_kexec_image_start(uint64_t *start);
-/* Wipes, unlocks and frees a page of kj_page_lock(); NULL is ignored. */
-void kj_page_unlock(uint8_t *page);
 
 #endif

@@ -266,6 +266,14 @@ vm_cpus_back() {
 	[ "$cpus" = 2 ] || vm_fail "${cpus:-no} CPUs online at the end, want 2"
 }
 
+# vm_workload_head [LINE...]: a workload's first lines: the shell, the
+# functions of vm_workload_lib, then each LINE (VAR=VALUE settings).
+vm_workload_head() {
+	echo '#!/bin/sh'
+	vm_workload_lib
+	printf '%s\n' "$@"
+}
+
 # vm_expect GUEST CASE RC REGEX: the case exited RC, left nothing loaded,
 # and its first kjump error (or report) line matches REGEX exactly.
 vm_expect() {

@@ -16,11 +16,7 @@ vm_setup bios-call
 calls=10
 
 {
-	echo '#!/bin/sh'
-	vm_workload_lib
-	cat <<WORKLOAD
-calls=$calls
-WORKLOAD
+	vm_workload_head "calls=$calls"
 	cat <<'WORKLOAD'
 for d in $(ls /sys/firmware/memmap | sort -n); do
 	echo "bios-call: memmap $(cat /sys/firmware/memmap/$d/start) $(cat /sys/firmware/memmap/$d/end) $(cat /sys/firmware/memmap/$d/type)"

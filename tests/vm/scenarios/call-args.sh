@@ -31,11 +31,7 @@ vm_prep cc -c -o "$work/bigout.o" "$work/bigout.S"
 vm_prep objcopy -O binary -j .text "$work/bigout.o" "$work/bigout.bin"
 
 {
-	echo '#!/bin/sh'
-	vm_workload_lib
-	cat <<WORKLOAD
-calls=$calls
-WORKLOAD
+	vm_workload_head "calls=$calls"
 	cat <<'WORKLOAD'
 rnd() { echo $(( (RANDOM * 32768 + RANDOM) % $1 )); }
 start_membuf 64
