@@ -251,6 +251,25 @@ static int prepare(struct job *j)
 	return err;
 }
 
+/*
+ * A hibernation that resumed came back through R, which booted in B's
+ * region over the resident B: B is gone, and the loaded image's way in
+ * is now the way back into that R (the kernel keeps the re-entry point
+ * of whoever jumped back last). Jumping there again would run the dead
+ * R, so the load goes; the next hibernation boots a B of its own.
+ */
+static void resident_replaced(const struct kj_report *r)
+{
+	int err = kj_kexec_unload();
+
+	kj_load_state_remove();
+	if (err)
+		say_warn(r, "cannot unload the resident B, which the resume replaced: %s; 'kjump unload' does",
+			 strerror(-err));
+	else
+		say_info(r, "the resume booted over the resident B: it is unloaded, and 'kjump resident' starts it again");
+}
+
 static int run(struct job *j)
 {
 	const struct kj_report *r = j->o->report;
@@ -284,7 +303,10 @@ static int run(struct job *j)
 		say_error(r, "the jump to B failed: %s", strerror(-err));
 		return err;
 	}
-	return outcome(j, started, kj_clock_since(&t0));
+	err = outcome(j, started, kj_clock_since(&t0));
+	if (!err && j->resident && j->hibernate)
+		resident_replaced(r);
+	return err;
 }
 
 static int job(const struct kj_hibernate_opts *o, bool hibernate)

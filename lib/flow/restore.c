@@ -23,7 +23,7 @@ static int prepare_jump(const struct resume *s, struct kj_pmems *pm)
 				sizeof(page));
 
 	if (!err)
-		err = kj_jump_back_load_page(entry, page);
+		err = kj_jump_back_load_final(entry, page);
 	if (err)
 		say_error(s->o->report, "cannot prepare the jump back into 0x%llx: %s",
 			  (unsigned long long)entry, strerror(-err));

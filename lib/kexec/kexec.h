@@ -53,6 +53,9 @@ int kj_jump_back_entry(const char *cmdline, uint64_t *entry);
  * segment over it makes the kernel identity-map it (lib/kexec/jump.c).
  * B reads the page from its core, R from the memory it has restored. */
 int kj_jump_back_load_page(uint64_t entry, const void *page);
+/* The same for a kernel that never comes back (R): a plain load, and
+ * reboot(LINUX_REBOOT_CMD_KEXEC) shuts this kernel down and jumps. */
+int kj_jump_back_load_final(uint64_t entry, const void *page);
 /* Loads a jump back to entry in a kernel whose identity map covers the
  * caller's control page already: its one segment is over page 0. */
 int kj_jump_back_load_mapped(uint64_t entry);

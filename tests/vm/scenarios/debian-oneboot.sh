@@ -6,7 +6,9 @@
 # And with a resident B: before hibernating, RESIDENT=yes goes into
 # kjump.conf (then update-initramfs, as after any edit of it) and
 # kjump-resident.service is started, as the next boot would: B boots then,
-# and 'systemctl hibernate' jumps into it without booting it.
+# and 'systemctl hibernate' jumps into it without booting it. The resume
+# boots R over that B: kjump unloads it, and kjump-sleep starts the
+# service again once the system is back.
 #
 # Evidence: boot 2's journal says the next boot resumes straight from
 # GRUB; boot 3's serial line shows GRUB's "kjump: starting R", R's init
@@ -51,15 +53,21 @@ vm_count resume "^kjump: starting $what to resume the hibernated system" >/dev/n
 if [ $ups = 1 ] && vm_count resume "^kjump: resuming from '.*': starting R" >/dev/null; then
 	vm_fail "resume: a kernel booted before R and started it: not one boot"
 fi
-n=$(vm_count resume "^kjump-init: up, ")
-[ "$n" = $ups ] || vm_fail "resume: kjump's init came up $n times, not $ups"
+# up to R's jump (a resident B boots again after the resume)
+n=$(vm_log resume | sed -n '1,/^kjump: image marked consumed/p' | grep -c "^kjump-init: up, ")
+[ "$n" = $ups ] || vm_fail "resume: kjump's init came up $n times before the jump back, not $ups"
 kj_resumed resume "$start"
 vm_count resume "^kjtest: journal: kjump-sleep: the next boot resumes straight from GRUB" >/dev/null ||
 	vm_fail "resume: the hibernation did not set the one-shot entry"
 vm_count resume "^kjtest: journal: kjump: hibernating into '.*' \(B is resident\)$" >/dev/null ||
 	vm_fail "resume: the hibernation did not go to the resident B: $(vm_log resume | grep '^kjtest: journal: kjump: hibernating' | head -1)"
+vm_count resume "^kjtest: journal: kjump: the resume booted over the resident B: it is unloaded" >/dev/null ||
+	vm_fail "resume: kjump did not unload the resident B that R replaced"
+again=$(vm_count resume "^kjtest: resident: kjump: B is resident: it booted and came back in ")
+[ "$again" = 2 ] ||
+	vm_fail "resume: kjump-resident.service did not start B again after the resume ($again starts in the boot): $(vm_log resume | grep '^kjtest: resident: ' | tail -2)"
 
 kj_normal_boot
 kj_fsck
 
-vm_pass "hibernate $hib_s s (B resident), resume $resume_s s (power-on to the workload running; $path), boot $boot_up s (power-on to multi-user.target)"
+vm_pass "hibernate $hib_s s (B resident; started again after the resume), resume $resume_s s (power-on to the workload running; $path), boot $boot_up s (power-on to multi-user.target)"

@@ -1,6 +1,7 @@
 #!/bin/bash
 # hibernate-resident: a resident B ('kjump resident') takes a snapshot,
-# then a hibernation, booted once for both; the hibernation resumes.
+# then a hibernation, booted once for both; the hibernation resumes, and
+# A takes one more snapshot.
 # A holds 300 MiB it checksums; it starts B (B boots, comes back at once),
 # takes a snapshot into /dev/vda through it (B's second entry: the task in
 # the target's stamp), then hibernates into /dev/vda (its third entry).
@@ -15,7 +16,11 @@
 #   - after the resume A goes on: "resumed from hibernation", and its
 #     300 MiB checksum is the one from before. This is what a B entered
 #     more than once could not do while its jump back swapped A's control
-#     page: its core showed the page of the first jump, a dead stack.
+#     page: its core showed the page of the first jump, a dead stack;
+#   - R booted over the resident B, so A unloads it after the resume, and
+#     the snapshot after it boots a B of its own and is saved; A's
+#     checksum still holds. (While A kept the load, that snapshot jumped
+#     into the dead R, which said "restore failed, rebooting": A was lost.)
 . "$(dirname "$0")/../lib.sh"
 vm_setup hibernate-resident
 cmdline="crashkernel=160M@0x30000000 nokaslr"
@@ -31,6 +36,8 @@ for step in "resident" "snapshot" "hibernate"; do
 	kjump $step --image /dev/vda 2>&1 | sed "s/^/resident-test: $step: /"
 done
 check after
+kjump snapshot --image /dev/vda 2>&1 | sed "s/^/resident-test: again: /"
+check again
 A
 } >"$work/a-workload"
 vm_initramfs "$work/b.cpio.gz"
@@ -73,7 +80,15 @@ vm_count resume "^resident-test: hibernate: kjump: hibernating into '/dev/vda' \
 	vm_fail "the hibernation did not go to the resident B"
 after=$(vm_field resume 'membuf: after checksum=')
 [ "$after" = "$before" ] || vm_fail "A's 300 MiB changed: $before before, $after after"
+vm_count resume "^resident-test: hibernate: kjump: the resume booted over the resident B: it is unloaded" >/dev/null ||
+	vm_fail "A did not unload the resident B after the resume"
+vm_count resume "^resident-test: again: kjump: taking a snapshot into '/dev/vda'$" >/dev/null ||
+	vm_fail "the snapshot after the resume did not load a B of its own: $(vm_field resume 'resident-test: again: ')"
+vm_count resume "^resident-test: again: kjump: snapshot saved in '/dev/vda' " >/dev/null ||
+	vm_fail "the snapshot after the resume failed: $(vm_log resume | grep -E 'again:|kjump.*error' | head -3)"
+again=$(vm_field resume 'membuf: again checksum=')
+[ "$again" = "$before" ] || vm_fail "A's 300 MiB changed by the snapshot after the resume: $before, then $again"
 resident=$(vm_field hibernate 'resident-test: resident: kjump: B is resident: it booted and came back in ')
 saved=$(vm_field hibernate 'kjump: [0-9]* bytes in ')
 rm -f "$work"/*.raw
-vm_pass "B booted once ($resident) for a snapshot and a hibernation; saved in $saved; resumed, checksum $before kept"
+vm_pass "B booted once ($resident) for a snapshot and a hibernation; saved in $saved; resumed, checksum $before kept; a snapshot after it loaded B again"
