@@ -282,6 +282,9 @@ struct kj_load_plan {
 	size_t ne820;
 	size_t nloads;			/* PT_LOADs given to B */
 	bool restore;			/* R: loaded for a plain kexec */
+	/* B in the whole region: its region segments may be written in
+	 * place; placed: kj_load_plan_load() did (lib/loader/plan.c) */
+	bool in_place, placed;
 	char *cmdline_text;		/* B's whole command line */
 	/* R: the start of the region, where B's segments lay, which A swaps
 	 * back on its way in; left out of R's RAM. end < start: none. */

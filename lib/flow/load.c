@@ -398,9 +398,10 @@ int kj_flow_load(const struct kj_flow_load *l)
 	if (!err && !l->dry_run && !l->restore) {
 		const struct kj_range *at = l->o.slot ? &in.slot : &in.sys.region;
 
-		say_info(l->o.report, "loaded '%s' into 0x%llx-0x%llx (%zu segments); 'kjump jump' starts it",
+		say_info(l->o.report, "loaded '%s' into 0x%llx-0x%llx (%zu segments%s); 'kjump jump' starts it",
 			 in.kernel, (unsigned long long)at->start,
-			 (unsigned long long)at->end, p.nr);
+			 (unsigned long long)at->end, p.nr,
+			 p.placed ? ", written in place" : "");
 	}
 	kj_load_plan_release(&p);
 	release_inputs(&in);

@@ -15,6 +15,7 @@
 #define LOCKDOWN_PATH "/sys/kernel/security/lockdown"
 #define KEXEC_LOADED_PATH "/sys/kernel/kexec_loaded"
 #define LOAD_DISABLED_PATH "/proc/sys/kernel/kexec_load_disabled"
+#define CRASH_LOADED_PATH "/sys/kernel/kexec_crash_loaded"
 
 enum kj_lockdown kj_lockdown_parse(const char *text)
 {
@@ -47,17 +48,18 @@ static bool locked_down(void)
 	       mode == KJ_LOCKDOWN_CONFIDENTIALITY;
 }
 
-static bool load_disabled(void)
+/* Does the file at path begin with "1" (a flag the kernel shows)? */
+static bool flag_set(const char *path)
 {
 	char *text;
 	size_t len;
-	bool disabled;
+	bool set;
 
-	if (kj_read_text(LOAD_DISABLED_PATH, &text, &len))
+	if (kj_read_text(path, &text, &len))
 		return false;
-	disabled = text[0] == '1';
+	set = text[0] == '1';
 	free(text);
-	return disabled;
+	return set;
 }
 
 /* The kernel checks permission, lockdown and flags before it copies the
@@ -86,7 +88,7 @@ int kj_kexec_check(enum kj_kexec_denial *why)
 			*why = KJ_KEXEC_NOT_ROOT;
 		else if (locked_down())
 			*why = KJ_KEXEC_LOCKED_DOWN;
-		else if (load_disabled())
+		else if (flag_set(LOAD_DISABLED_PATH))
 			*why = KJ_KEXEC_DISABLED;
 		else
 			*why = KJ_KEXEC_REFUSED;
@@ -113,6 +115,23 @@ int kj_kexec_load_plain(uint64_t entry, const struct kj_segment *segs,
 int kj_kexec_unload(void)
 {
 	return kj_sys_kexec_load(0, NULL, 0, KEXEC_ARCH_DEFAULT);
+}
+
+int kj_kexec_load_crash(uint64_t entry, const struct kj_segment *segs,
+			size_t nr)
+{
+	return kj_sys_kexec_load(entry, segs, nr,
+				 KEXEC_ON_CRASH | KEXEC_ARCH_DEFAULT);
+}
+
+int kj_kexec_unload_crash(void)
+{
+	return kj_sys_kexec_load(0, NULL, 0, KEXEC_ON_CRASH | KEXEC_ARCH_DEFAULT);
+}
+
+bool kj_kexec_crash_loaded(void)
+{
+	return flag_set(CRASH_LOADED_PATH);
 }
 
 /*

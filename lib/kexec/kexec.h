@@ -31,6 +31,14 @@ int kj_kexec_load_plain(uint64_t entry, const struct kj_segment *segs,
 			size_t nr);
 /* Unloads whatever kexec image is loaded. */
 int kj_kexec_unload(void);
+/* Loads segments as the kernel to boot on a panic: the kernel copies them
+ * into the crashkernel region at once. With kj_kexec_unload_crash() right
+ * after, the bytes stay there and nothing is loaded. */
+int kj_kexec_load_crash(uint64_t entry, const struct kj_segment *segs,
+			size_t nr);
+int kj_kexec_unload_crash(void);
+/* Is a crash kernel loaded (kdump's, say)? */
+bool kj_kexec_crash_loaded(void);
 /* Jumps to the loaded image, once this process's terminals and the console
  * have sent what was written to them (at most 2 s). Returns 0 once the
  * system is back. */

@@ -105,8 +105,15 @@ int kj_slot_range(const struct kj_range *region, unsigned n, uint64_t slot_size,
  */
 int kj_load_plan(const struct kj_load_input *in, struct kj_load_plan *plan);
 
-/* Loads the plan: with KEXEC_PRESERVE_CONTEXT for B, plain for R. */
-int kj_load_plan_load(const struct kj_load_plan *plan);
+/* The plan's segments apart, each array KJ_SEGMENTS_MAX long: those in the
+ * region (B's kernel, initrd, setup, core headers), written in place by a
+ * crash load, and the low-memory backups, loaded to jump with. */
+void kj_plan_split(const struct kj_load_plan *plan, struct kj_segment *region,
+		   size_t *nregion, struct kj_segment *low, size_t *nlow);
+
+/* Loads the plan: with KEXEC_PRESERVE_CONTEXT for B, plain for R. Sets
+ * plan->placed if B's part in the region was written in place. */
+int kj_load_plan_load(struct kj_load_plan *plan);
 
 /*
  * The arguments of a kernel command line that B and R inherit: console=

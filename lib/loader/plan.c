@@ -392,6 +392,7 @@ int kj_load_plan(const struct kj_load_input *in, struct kj_load_plan *plan)
 	if (!in->sys->has_region)
 		return -ENOENT;
 	plan->restore = in->restore;
+	plan->in_place = !in->restore && !in->slot;
 	err = kj_low_ranges(in->sys->fw, in->sys->nfw, excluded, LOW_MAX, &nlow);
 	if (err)
 		return err;
@@ -424,9 +425,61 @@ void kj_load_plan_release(struct kj_load_plan *plan)
 	plan->elfcore_buf = NULL;
 }
 
-int kj_load_plan_load(const struct kj_load_plan *plan)
+void kj_plan_split(const struct kj_load_plan *plan, struct kj_segment *region,
+		   size_t *nregion, struct kj_segment *low, size_t *nlow)
 {
+	*nregion = *nlow = 0;
+	for (size_t i = 0; i < plan->nr && i < KJ_SEGMENTS_MAX; i++) {
+		if (plan->kinds[i] == KJ_SEG_BACKUP)
+			low[(*nlow)++] = plan->segs[i];
+		else
+			region[(*nregion)++] = plan->segs[i];
+	}
+}
+
+/*
+ * B's segments in the region are written where they go, through a crash
+ * load that is unloaded at once (the kernel copies a crash kernel into
+ * the region when it is loaded, and leaves the bytes there when it is
+ * unloaded); the preserve-context load then holds only the low-memory
+ * backups. A load holding everything makes relocate_kernel swap B's
+ * kernel (init_size, 19 MB) and initrd with what the region held, page
+ * by page and three copies a page, at every jump into B and again at
+ * every return, resume included. Whatever was loaded goes first: B's
+ * state now lives in the region, so an image left loaded could jump
+ * into the bytes written over it. A crash kernel that someone loaded
+ * (kdump) is left alone, as is a kernel without crash loads: then one
+ * load holds everything, as before. -EAGAIN: load it all in one, as before.
+ */
+static int load_in_place(const struct kj_load_plan *plan)
+{
+	struct kj_segment region[KJ_SEGMENTS_MAX], low[KJ_SEGMENTS_MAX];
+	size_t nregion, nlow;
+	int err;
+
+	kj_plan_split(plan, region, &nregion, low, &nlow);
+	if (!nlow || kj_kexec_crash_loaded())
+		return -EAGAIN;
+	err = kj_kexec_unload();
+	if (!err && kj_kexec_load_crash(plan->entry, region, nregion))
+		return -EAGAIN;
+	if (!err)
+		err = kj_kexec_unload_crash();
+	if (!err)
+		err = kj_kexec_load_jump(plan->entry, low, nlow);
+	return err;
+}
+
+int kj_load_plan_load(struct kj_load_plan *plan)
+{
+	int err;
+
+	plan->placed = false;
 	if (plan->restore)
 		return kj_kexec_load_plain(plan->entry, plan->segs, plan->nr);
+	if (plan->in_place && (err = load_in_place(plan)) != -EAGAIN) {
+		plan->placed = !err;
+		return err;
+	}
 	return kj_kexec_load_jump(plan->entry, plan->segs, plan->nr);
 }

@@ -545,6 +545,48 @@ TEST(plan_in_a_slot)
 	teardown(&f);
 }
 
+/* B in the whole region is written in place: a crash load takes the
+ * region's segments, whose every byte and entry (the purgatory) the
+ * kernel wants inside the crashkernel region; the jump's load takes the
+ * low backups. Not R, nor a kernel in a slot. */
+TEST(plan_in_place_split)
+{
+	struct fixture f;
+	struct kj_segment region[KJ_SEGMENTS_MAX], low[KJ_SEGMENTS_MAX];
+	struct kj_range slot;
+	size_t nr, nl;
+
+	setup(&f, 0x30000000, 160u << 20);
+	CHECK_INT(plan(&f), 0);
+	CHECK(f.plan.in_place);
+	kj_plan_split(&f.plan, region, &nr, low, &nl);
+	CHECK_INT(nr, 4);
+	CHECK_INT(nl, 1);
+	CHECK_INT(nr + nl, f.plan.nr);
+	for (size_t i = 0; i < nr; i++) {
+		CHECK(region[i].mem >= f.sys.region.start);
+		CHECK(region[i].mem + region[i].memsz - 1 <= f.sys.region.end);
+	}
+	CHECK(f.plan.entry >= f.sys.region.start && f.plan.entry <= f.sys.region.end);
+	CHECK_U64(low[0].mem, 0);
+	CHECK_U64(low[0].memsz, 0x9f000);
+	CHECK_U64(low[0].bufsz, 0);
+	teardown(&f);
+
+	setup(&f, 0x30000000, 160u << 20);
+	f.in.restore = true;
+	CHECK_INT(plan(&f), 0);
+	CHECK(!f.plan.in_place);
+	teardown(&f);
+
+	setup(&f, 0x20000000, 256u << 20);
+	CHECK_INT(kj_slot_range(&f.sys.region, 1, 128ull << 20, &slot), 0);
+	f.in.slot = &slot;
+	CHECK_INT(plan(&f), 0);
+	CHECK(!f.plan.in_place);
+	teardown(&f);
+}
+
 TEST(keep_range_parse)
 {
 	struct kj_range k;

@@ -11,6 +11,8 @@
 # Evidence, from the guests' logs:
 #   - A: B is resident; the snapshot and the hibernation each say B is
 #     resident, and the snapshot is saved;
+#   - A wrote B's kernel and initrd into the region in place (a crash
+#     load, unloaded at once): its jumps swap only low memory;
 #   - B's init came up once in all that ("kjump-init: up" twice in the
 #     log: A's and B's), and B took two tasks;
 #   - after the resume A goes on: "resumed from hibernation", and its
@@ -55,6 +57,8 @@ vm_count hibernate "^resident-test: snapshot: kjump: snapshot saved in '/dev/vda
 	vm_fail "the snapshot through the resident B failed: $(vm_log hibernate | grep 'kjump.*error' | head -3)"
 vm_count hibernate "^kjump: hibernated, powering off$" >/dev/null ||
 	vm_fail "B did not hibernate: $(vm_log hibernate | grep 'kjump.*error' | head -3)"
+vm_count hibernate "^resident-test: resident: kjump: loaded .*, written in place\\); " >/dev/null ||
+	vm_fail "B's kernel and initrd were not written into the region in place: $(vm_field hibernate 'resident-test: resident: kjump: loaded ')"
 ups=$(vm_count hibernate "^kjump-init: up")
 [ "$ups" = 2 ] || vm_fail "init came up $ups times, want 2 (A, then B once)"
 tasks=$(vm_count hibernate "^kjump: resident: task: kjump.action=")
