@@ -287,7 +287,8 @@ struct kj_load_plan {
 	bool in_place, placed;
 	char *cmdline_text;		/* B's whole command line */
 	/* R: the start of the region, where B's segments lay, which A swaps
-	 * back on its way in; left out of R's RAM. end < start: none. */
+	 * back on its way in if its load held them (B not written in place);
+	 * left out of R's RAM. end < start: none. */
 	struct kj_range kept_out;
 	uint8_t *setup_buf;		/* owned: the KJ_SEG_SETUP bytes */
 	uint8_t *elfcore_buf;		/* owned */

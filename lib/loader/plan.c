@@ -326,7 +326,9 @@ static int plan_pieces(struct kj_load_plan *plan, const struct kj_load_input *in
 /*
  * R's part of the region: past where B's segments lay (B's are R's, plus
  * its ELF headers and a longer command line: B_MARGIN), if R fits there.
- * A swaps B's segments back on its way in; under emulation, writing over
+ * A swaps B's segments back on its way in where its load held them (B
+ * not written in place: a crash kernel was loaded, or an older kjump
+ * hibernated), and R cannot tell which; under emulation, writing over
  * pages that held code R ran is slow (each store invalidates translated
  * code), and that cost the jump back 0.5 s.
  */
@@ -447,9 +449,9 @@ void kj_plan_split(const struct kj_load_plan *plan, struct kj_segment *region,
  * by page and three copies a page, at every jump into B and again at
  * every return, resume included. Whatever was loaded goes first: B's
  * state now lives in the region, so an image left loaded could jump
- * into the bytes written over it. A crash kernel that someone loaded
- * (kdump) is left alone, as is a kernel without crash loads: then one
- * load holds everything, as before. -EAGAIN: load it all in one, as before.
+ * into the bytes written over it. -EAGAIN: load it all in one, as
+ * before, which is also what happens to a crash kernel that someone
+ * loaded (kdump: left alone) and on a kernel without crash loads.
  */
 static int load_in_place(const struct kj_load_plan *plan)
 {
