@@ -13,7 +13,7 @@
 # each block as it verifies it; R's jump back until the workload's first
 # line.
 # swsusp's, from its own log: seconds writing, kbytes after compression,
-# seconds reading. Both end with the seconds from the workload's first
+# seconds reading; then how many attempts the workload made in the boot. Both end with the seconds from the workload's first
 # line after resume to its checksum over all its memory.
 
 function f2(x) { return x == "-" ? "-" : sprintf("%.2f", x) }
@@ -114,7 +114,7 @@ function phase_table(sys, head, rule, first, last,    k, key, i, line) {
 			continue
 		line = sprintf("| %s |", row_label(pcts[k]))
 		for (i = first; i <= last; i++)
-			line = line " " (sys == "swsusp" && i == 2 ? fb(med(ph[key, i])) : f2(med(ph[key, i]))) " |"
+			line = line " " (sys == "swsusp" && (i == 2 || i == 4) ? fb(med(ph[key, i])) : f2(med(ph[key, i]))) " |"
 		print line
 	}
 }
@@ -190,8 +190,8 @@ END {
 		print ""
 		print "### swsusp, from its own log (medians)"
 		phase_table("swsusp",
-			"| workload | writing the image (s) | image after compression (kbytes) | reading the image (s) |",
-			"|---|---|---|---|", 1, 3)
+			"| workload | writing the image (s) | image after compression (kbytes) | reading the image (s) | attempts in the boot (the last one timed) |",
+			"|---|---|---|---|---|", 1, 4)
 	}
 	if (nph["kjump"] && nph["swsusp"])
 		memory_table()
