@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "flow/target.h"
+#include "machine/machine.h"
 
 static int target_device(const struct kj_report *r, const char *image,
 			 const struct stat *st, struct kj_target_dev *t)
@@ -162,6 +163,15 @@ static size_t append_extents(char *buf, size_t size, size_t n,
 	return n;
 }
 
+/* Whether a kernel for action ticks without APIC timers: C ("resume")
+ * and R ("restore") check and write and are gone, on CPUs where a boot
+ * would measure the timers first. */
+static bool no_lapic_timer(const char *action)
+{
+	return (!strcmp(action, "restore") || !strcmp(action, "resume")) &&
+	       kj_lapic_calibrates();
+}
+
 /* What B and R do not start: the PS/2 keyboard and mouse controller. */
 #define LEFT_OUT "initcall_blacklist=i8042_init"
 
@@ -178,9 +188,12 @@ size_t kj_task_cmdline(char *buf, size_t size, const char *action,
 	 * Neither has a use for the keyboard controller: when they took it,
 	 * A's keyboard, back from them, missed a command and waited 0.2 s at
 	 * every resume (an R that is to ask for a passphrase will need it,
-	 * and must let its probing settle before the jump). */
-	n = (size_t)snprintf(buf, size, "%s quiet " LEFT_OUT " kjump.action=%s kjump.image=%s",
-			     base, action, image);
+	 * and must let its probing settle before the jump). On CPUs whose
+	 * APIC timers every boot measures for 0.1 s, the kernels of a resume
+	 * tick without them (lib/machine/lapic.c); B keeps them for its
+	 * save. */
+	n = (size_t)snprintf(buf, size, "%s quiet " LEFT_OUT "%s kjump.action=%s kjump.image=%s",
+			     base, no_lapic_timer(action) ? " nolapic_timer" : "", action, image);
 	if (compress && n < size)
 		n += (size_t)snprintf(buf + n, size - n, " kjump.compress=%s", compress);
 	return append_extents(buf, size, n, x);

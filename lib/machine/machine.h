@@ -40,6 +40,13 @@ uint64_t kj_lpj_parse(const char *log, size_t len);
  * log no longer says. */
 uint64_t kj_running_lpj(void);
 
+/* Whether the first "flags" line of a /proc/cpuinfo text names the
+ * local APIC but not the TSC deadline timer: a kernel on such CPUs
+ * measures its APIC timers for 100 ms at boot (lib/machine/lapic.c). */
+bool kj_cpuinfo_lapic_calibrates(const char *text, size_t len);
+/* The same of this machine's CPUs; false if /proc/cpuinfo cannot be read. */
+bool kj_lapic_calibrates(void);
+
 /* A pagemap entry (/proc/self/pagemap) for the page of vaddr: the
  * physical address of vaddr. -ENXIO if the page is not present, -EPERM if
  * the entry hides its frame (the reader lacks CAP_SYS_ADMIN). */

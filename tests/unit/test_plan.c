@@ -479,6 +479,31 @@ TEST(lpj_from_kernel_log)
 	free(log);
 }
 
+/* A CPU without the TSC deadline timer (qemu's default under TCG) has
+ * its APIC timers measured at every boot; one with it does not. Only the
+ * first "flags" line counts, and only whole words. */
+TEST(lapic_calibrates_from_cpuinfo)
+{
+	size_t len;
+	char *qemu = t_data("cpuinfo-qemu64.txt", &len);
+	char *epyc;
+	static const char noapic[] = "flags\t\t: fpu tsc msr apic_x\nflags : apic\n";
+	static const char first[] = "model\t: x\nflags\t\t: fpu apic\nflags\t: apic tsc_deadline_timer\n";
+	static const char cut[] = "bugs\t: x\nflags\t\t: fpu apic tsc_deadline_time";
+	static const char named[] = "vmx flags\t: apic\n";
+
+	CHECK(kj_cpuinfo_lapic_calibrates(qemu, len));
+	free(qemu);
+	epyc = t_data("cpuinfo-epyc.txt", &len);
+	CHECK(!kj_cpuinfo_lapic_calibrates(epyc, len));
+	free(epyc);
+	CHECK(!kj_cpuinfo_lapic_calibrates(noapic, strlen(noapic)));
+	CHECK(kj_cpuinfo_lapic_calibrates(first, strlen(first)));
+	CHECK(kj_cpuinfo_lapic_calibrates(cut, strlen(cut)));
+	CHECK(!kj_cpuinfo_lapic_calibrates(named, strlen(named)));
+	CHECK(!kj_cpuinfo_lapic_calibrates("", 0));
+}
+
 TEST(slot_ranges)
 {
 	struct kj_range region = { 0x20000000, 0x3fffffff }, s;
