@@ -13,8 +13,9 @@
 # each block as it verifies it; R's jump back until the workload's first
 # line.
 # swsusp's, from its own log: seconds writing, kbytes after compression,
-# seconds reading; then how many attempts the workload made in the boot. Both end with the seconds from the workload's first
-# line after resume to its checksum over all its memory.
+# seconds reading; then how many attempts the workload made in the boot.
+# Both end with the seconds from the workload's first line after resume to
+# its checksum over all its memory.
 
 function f2(x) { return x == "-" ? "-" : sprintf("%.2f", x) }
 function fb(x) { return x == "-" ? "-" : sprintf("%d", x) }

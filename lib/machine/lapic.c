@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Whether B and R may do without the local APIC timer. A kernel on CPUs
- * without the TSC deadline timer measures its APIC timers' rate against
- * the PIT for 100 ms at every boot (calibrate_APIC_clock); under
- * emulation that was 0.1 s of each boot of R. On such CPUs B and R boot
- * with nolapic_timer: they tick from the HPET or the PIT, which the kernel
- * then keeps (apic_needs_pit()), and skip the measurement. A CPU with the
- * TSC deadline timer never measures, and B and R keep its APIC timer:
- * some newer machines have no PIT ticking at all.
+ * Whether the kernels of a resume (C and R) may do without the local
+ * APIC timer. A kernel on CPUs without the TSC deadline timer measures
+ * its APIC timers' rate against the PIT for 100 ms at every boot
+ * (calibrate_APIC_clock); under emulation that was 0.1 s of each boot of
+ * R. On such CPUs C and R boot with nolapic_timer (kj_task_cmdline): they
+ * tick from the HPET or the PIT, which the kernel then keeps
+ * (apic_needs_pit()), and skip the measurement. B keeps its timers for
+ * the save. A CPU with the TSC deadline timer never measures, and keeps
+ * its APIC timer: some newer machines have no PIT ticking at all.
  */
 #include <stdlib.h>
 #include <string.h>
