@@ -235,13 +235,20 @@ check() { echo "$1" >&8; read -r _ <&9; }
 prep() { "$@" || echo "try: prep failed: $*"; }
 # try NAME CMD...: runs CMD, prints its status, whether a kexec image is
 # loaded afterwards, and every line it printed, for vm_expect to read.
+# The kernel's console is hushed while those lines go out: a late probe's
+# message once landed in the middle of one ("...did not finish[ 1.23]
+# input: ...").
 try() {
 	name=$1
 	shift
 	out=$("$@" 2>&1)
 	rc=$?
-	echo "try: case $name rc=$rc loaded=$(cat /sys/kernel/kexec_loaded)"
+	loaded=$(cat /sys/kernel/kexec_loaded)
+	read -r level _ </proc/sys/kernel/printk
+	echo 1 >/proc/sys/kernel/printk
+	echo "try: case $name rc=$rc loaded=$loaded"
 	echo "$out" | sed "s/^/try: $name: /"
+	echo "$level" >/proc/sys/kernel/printk
 }
 LIB
 }
