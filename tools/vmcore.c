@@ -30,14 +30,22 @@ static void print_info(const struct kj_vmcore *vc)
 	const char *info;
 	char release[64];
 	size_t n = kj_vmcore_phdr_count(vc);
+	uint64_t page_offset = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		const struct kj_elf_phdr *ph = kj_vmcore_phdr(vc, i);
 
-		if (ph->type == KJ_PT_LOAD)
-			printf("load 0x%llx-0x%llx\n", (unsigned long long)ph->paddr,
-			       (unsigned long long)(ph->paddr + ph->memsz - 1));
+		if (ph->type != KJ_PT_LOAD)
+			continue;
+		printf("load 0x%llx-0x%llx\n", (unsigned long long)ph->paddr,
+		       (unsigned long long)(ph->paddr + ph->memsz - 1));
+		if (!page_offset && ph->vaddr)
+			page_offset = ph->vaddr - ph->paddr;
 	}
+	if (page_offset)
+		printf("direct map: 0x%llx\n", (unsigned long long)page_offset);
+	else
+		printf("direct map: unknown\n");
 	if (kj_vmcore_vmcoreinfo(vc, &info)) {
 		printf("vmcoreinfo: none\n");
 		return;

@@ -43,6 +43,11 @@ int kj_elfcore_build(const struct kj_range *loads, size_t nloads,
 int kj_elfcore_parse(const void *buf, size_t len, struct kj_elf_phdr **phdrs,
 		     size_t *nphdrs);
 
+/* The direct map's base (PAGE_OFFSET, moved by memory randomization) from
+ * the start of /proc/kcore: a RAM segment's virtual address minus its
+ * physical one. 0 if no segment says it. */
+uint64_t kj_kcore_page_offset(const void *buf, size_t len);
+
 /* Writes the ELF note for a VMCOREINFO text into buf; its length, or 0
  * if it does not fit in cap. */
 size_t kj_vmcoreinfo_note(const char *text, uint8_t *buf, size_t cap);

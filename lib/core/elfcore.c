@@ -6,6 +6,7 @@
  * The same reader parses the /proc/vmcore the loaded kernel makes of them.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,8 +128,11 @@ int kj_elfcore_parse(const void *buf, size_t len, struct kj_elf_phdr **phdrs,
 		return -ENOMEM;
 	for (size_t i = 0; i < phnum; i++) {
 		get_phdr(p + phoff + i * PHDR_SIZE, &ph[i]);
-		if (ph[i].filesz > ph[i].memsz ||
-		    ph[i].paddr + ph[i].memsz < ph[i].paddr ||
+		/* /proc/kcore gives p_paddr -1 where there is none, and
+		 * its PT_NOTE a p_memsz of 0 */
+		if ((ph[i].type == KJ_PT_LOAD && ph[i].filesz > ph[i].memsz) ||
+		    (ph[i].paddr != UINT64_MAX &&
+		     ph[i].paddr + ph[i].memsz < ph[i].paddr) ||
 		    ph[i].offset + ph[i].filesz < ph[i].offset) {
 			free(ph);
 			return -EBADMSG;
@@ -137,6 +141,32 @@ int kj_elfcore_parse(const void *buf, size_t len, struct kj_elf_phdr **phdrs,
 	*phdrs = ph;
 	*nphdrs = phnum;
 	return 0;
+}
+
+/* A segment of the direct map: a kernel address below the kernel image's
+ * mapping, at a known physical address, 1 GiB apart from it (the
+ * randomization moves the map in whole gigabytes). */
+static bool direct_map(const struct kj_elf_phdr *ph)
+{
+	return ph->type == KJ_PT_LOAD && ph->paddr != UINT64_MAX &&
+	       ph->vaddr >= 0xff00000000000000ull &&
+	       ph->vaddr < 0xffffffff80000000ull &&
+	       !((ph->vaddr - ph->paddr) & ((1ull << 30) - 1));
+}
+
+uint64_t kj_kcore_page_offset(const void *buf, size_t len)
+{
+	struct kj_elf_phdr *ph;
+	uint64_t off = 0;
+	size_t n;
+
+	if (kj_elfcore_parse(buf, len, &ph, &n))
+		return 0;
+	for (size_t i = 0; i < n && !off; i++)
+		if (direct_map(&ph[i]))
+			off = ph[i].vaddr - ph[i].paddr;
+	free(ph);
+	return off;
 }
 
 /* Where the header and program headers end, from the first 64 bytes. */

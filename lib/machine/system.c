@@ -77,29 +77,19 @@ static uint64_t read_rsdp(void)
 	return addr ? addr : rsdp_from_efi();
 }
 
-/* The direct map's base, from /proc/kcore: a RAM segment's virtual
- * address minus its physical one. makedumpfile needs it in the PT_LOADs
- * when memory layout randomization moved it. */
+/* The direct map's base, from /proc/kcore. makedumpfile needs it in the
+ * PT_LOADs when memory layout randomization moved it. */
 static uint64_t read_page_offset(void)
 {
-	struct kj_elf_phdr *ph;
 	uint8_t *buf = malloc(1 << 16);
 	uint64_t off = 0;
-	size_t n = 0;
 	int fd = open("/proc/kcore", O_RDONLY | O_CLOEXEC);
 	ssize_t len = fd < 0 || !buf ? -1 : pread(fd, buf, 1 << 16, 0);
 
 	if (fd >= 0)
 		close(fd);
-	if (len > 0 && !kj_elfcore_parse(buf, (size_t)len, &ph, &n)) {
-		for (size_t i = 0; i < n && !off; i++)
-			if (ph[i].type == KJ_PT_LOAD && ph[i].paddr != UINT64_MAX &&
-			    ph[i].vaddr >= 0xff00000000000000ull &&
-			    ph[i].vaddr < 0xffffffff80000000ull &&
-			    !((ph[i].vaddr - ph[i].paddr) & ((1ull << 30) - 1)))
-				off = ph[i].vaddr - ph[i].paddr;
-		free(ph);
-	}
+	if (len > 0)
+		off = kj_kcore_page_offset(buf, (size_t)len);
 	free(buf);
 	return off;
 }

@@ -137,6 +137,26 @@ TEST(elfcore_round_trip)
 	free(buf);
 }
 
+/* The head of a real /proc/kcore: segments without a physical address
+ * (p_paddr -1: vsyscall, vmalloc, vmemmap) among the RAM ones. */
+TEST(kcore_page_offset)
+{
+	size_t len, n;
+	uint8_t *kcore = (uint8_t *)t_data("kcore-qemu-1g-kaslr.head", &len);
+	struct kj_elf_phdr *ph;
+
+	CHECK_INT(kj_elfcore_parse(kcore, len, &ph, &n), 0);
+	CHECK_INT(n, 8);
+	CHECK_U64(ph[1].paddr, UINT64_MAX);
+	free(ph);
+	CHECK_U64(kj_kcore_page_offset(kcore, len), 0xffff8cfdc0000000ull);
+	kcore[64 + 4 * 56 + 0x10] ^= 0x10;	/* low RAM's p_vaddr, off by 4 KiB */
+	kcore[64 + 6 * 56 + 0x10] ^= 0x10;	/* and the big range's */
+	CHECK_U64(kj_kcore_page_offset(kcore, len), 0);
+	CHECK_U64(kj_kcore_page_offset(kcore, 63), 0);
+	free(kcore);
+}
+
 TEST(jump_back_entry_parse)
 {
 	uint64_t e;

@@ -5,8 +5,10 @@
 # /proc/self/pagemap and hashes it; it passes both to B on B's command
 # line. Evidence from the guest: B reads that physical address through
 # /proc/vmcore (program headers map it to a file offset) and gets the same
-# hash; no PT_LOAD B sees covers the region; B finds the VMCOREINFO note,
-# with OSRELEASE equal to A's uname -r; A comes back afterwards.
+# hash; no PT_LOAD B sees covers the region; B's PT_LOADs put the direct
+# map where A's /proc/kcore has it (memory randomization moves it); B finds
+# the VMCOREINFO note, with OSRELEASE equal to A's uname -r; A comes back
+# afterwards.
 . "$(dirname "$0")/../lib.sh"
 vm_setup vmcore
 
@@ -28,6 +30,12 @@ addr=$(sed -n 's/^marker: paddr=//p' /tmp/marker.out)
 sha=$(sha256sum /tmp/marker.bin | cut -d' ' -f1)
 echo "vmcore-test: A: page at $addr sha256 $sha"
 echo "vmcore-test: A: release $(uname -r)"
+# the direct map's base, by the kernel's own /proc/kcore: the program
+# header of the RAM from 1 MiB (its p_vaddr, p_paddr)
+phnum=$((0x$(od -A n -t x2 -j 56 -N 2 /proc/kcore | tr -d ' ')))
+for i in $(seq 0 $((phnum - 1))); do
+	echo "vmcore-test: A: kcore$(od -A n -t x8 -j $((64 + 56 * i + 16)) -N 16 /proc/kcore)"
+done
 echo "vmcore-test: A: region $(sed -n 's/^ *\([0-9a-f]*-[0-9a-f]*\) : Crash kernel$/\1/p' /proc/iomem)"
 kjump load --append "console=ttyS0 no_console_suspend kjump_test.addr=$addr" >/tmp/load.out 2>&1 ||
 	{ echo "vmcore-test: load failed:"; cat /tmp/load.out; exit 1; }
@@ -62,5 +70,10 @@ info=$(vm_field guest "vmcore-test: B: vmcoreinfo: ")
 [ -n "$info" ] && [ "$info" != none ] || vm_fail "B found no VMCOREINFO note"
 [ "${info##*OSRELEASE=}" = "$release" ] ||
 	vm_fail "VMCOREINFO says '$info', A's release is '$release'"
+kcore=$(vm_log guest | sed -n 's/^vmcore-test: A: kcore \([0-9a-f]*\) 0000000000100000$/\1/p')
+[ -n "$kcore" ] || vm_fail "A's /proc/kcore has no segment for the RAM at 1 MiB"
+want=$(printf '0x%x' $((16#$kcore - 0x100000)))
+got=$(vm_field guest "vmcore-test: B: direct map: ")
+[ "$got" = "$want" ] || vm_fail "B's /proc/vmcore puts the direct map at '$got', A's kcore at $want"
 vm_count guest "^vmcore-test: A: back$" >/dev/null || vm_fail "A did not come back"
-vm_pass "page ${a_page%% *}, $(echo "$loads" | wc -l) PT_LOADs, OSRELEASE=$release"
+vm_pass "page ${a_page%% *}, $(echo "$loads" | wc -l) PT_LOADs, direct map at $got, OSRELEASE=$release"
