@@ -45,6 +45,12 @@ bool kj_range_within(const struct kj_range *inner, const struct kj_range *r,
 /* The n bytes at in as 2n lowercase hex digits and a NUL at out. */
 void kj_hex(char *out, const uint8_t *in, size_t n);
 
+/* Starts libsodium (sodium.c) with kjump's random source, which asks the
+ * kernel only when randomness is wanted, so B and R never wait for its
+ * pool. Every libsodium call comes after this; 0 or -EIO. */
+#define KJ_SODIUM_RANDOM "kjump-getrandom"
+int kj_sodium_init(void);
+
 /* Seconds on CLOCK_MONOTONIC, for the time a stage spends busy. */
 double kj_seconds(void);
 

@@ -25,7 +25,7 @@ _Static_assert(KJ_AEAD_NONCE_SIZE == crypto_aead_chacha20poly1305_ietf_NPUBBYTES
 
 bool kj_aead_usable(enum kj_aead aead)
 {
-	if (sodium_init() < 0)
+	if (kj_sodium_init())
 		return false;
 	return aead == KJ_AEAD_CHACHA20POLY1305 ||
 	       (aead == KJ_AEAD_AES256GCM && crypto_aead_aes256gcm_is_available());

@@ -13,6 +13,7 @@
 
 #include <sodium.h>
 
+#include "common/internal.h"
 #include "key/key.h"
 
 _Static_assert(KJ_SEALED_KEY_SIZE == KJ_IMAGE_KEY_SIZE + crypto_box_SEALBYTES,
@@ -20,10 +21,10 @@ _Static_assert(KJ_SEALED_KEY_SIZE == KJ_IMAGE_KEY_SIZE + crypto_box_SEALBYTES,
 _Static_assert(KJ_KEY_SIZE == crypto_box_PUBLICKEYBYTES &&
 	       KJ_KEY_SIZE == crypto_box_SECRETKEYBYTES, "X25519 keys");
 
-/* Every libsodium call starts here; sodium_init() is idempotent. */
+/* Every libsodium call starts here. */
 static int ready(void)
 {
-	return sodium_init() < 0 ? -EIO : 0;
+	return kj_sodium_init();
 }
 
 void kj_key_set_id(struct kj_key_public *pub)

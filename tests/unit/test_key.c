@@ -4,7 +4,11 @@
  * not one. At Argon2id's lowest cost, so the tests stay quick. */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include <sodium.h>
+
+#include "common/internal.h"
 #include "key/key.h"
 #include "t.h"
 
@@ -304,4 +308,20 @@ TEST(key_auth_binds_as_the_secret_key_does)
 	free(pub);
 	free(sec);
 	free(auth_text);
+}
+
+/* libsodium draws from kjump's source (lib/common/sodium.c), so B and R
+ * do not wait for the kernel's pool, and what it draws is random. */
+TEST(key_sodium_uses_kjump_source)
+{
+	uint8_t a[32], b[32];
+
+	CHECK_INT(kj_sodium_init(), 0);
+	CHECK_STR(randombytes_implementation_name(), KJ_SODIUM_RANDOM);
+	randombytes_buf(a, sizeof(a));
+	randombytes_buf(b, sizeof(b));
+	CHECK(!zeroed(a, sizeof(a)) && memcmp(a, b, sizeof(a)));
+	CHECK(randombytes_random() != randombytes_random() ||
+	      randombytes_random() != randombytes_random());
+	CHECK_INT(kj_sodium_init(), 0);
 }
