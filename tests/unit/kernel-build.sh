@@ -41,3 +41,29 @@ elif ! "$T_TOP/kernel/check-config" "$merged" 2>"$t_tmp/check.err"; then
 else
 	t_pass
 fi
+
+# An upgraded linux-source leaves its old trees behind: the next build
+# removes them, and keeps the kernels built from them. In a cache of its
+# own, whose current source tree is the real one (unpacked above).
+t_name=build_prunes_other_versions
+real=${KJUMP_CACHE:-/var/cache/kjump}/kernel
+srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
+c=$t_tmp/cache/kernel
+mkdir -p "$c/config/obj-0.old" "$c/src-0.old" "$c/obj-0.old" "$c/0.old-0123456789abcdef"
+touch "$c/0.old-0123456789abcdef/bzImage"
+ln -s "$real/src-$srcver" "$c/src-$srcver"
+KJUMP_CACHE=$t_tmp/cache t_run build_prunes_other_versions 0 \
+	"$build" --config "$stock" --configure-only
+if [ $t_rc -ne 0 ]; then
+	t_fail "exit $t_rc: $(tail -3 <<<"$t_err")"
+elif [ -e "$c/src-0.old" ] || [ -e "$c/obj-0.old" ] || [ -e "$c/config/obj-0.old" ]; then
+	t_fail "left $(cd "$c" && ls -d src-0.old obj-0.old config/obj-0.old 2>/dev/null | tr '\n' ' ')"
+elif [ ! -f "$c/0.old-0123456789abcdef/bzImage" ]; then
+	t_fail "removed a kernel built from the old source"
+elif [ ! -f "$c/src-$srcver/.kjump-unpacked" ] || [ ! -f "$c/config/obj-$srcver/.config" ]; then
+	t_fail "the current trees are not there"
+elif ! grep -q "kernel: removing $c/src-0.old: linux-source-6.12 is $srcver now" <<<"$t_err"; then
+	t_fail "it did not say what it removed: $(head -2 <<<"$t_err")"
+else
+	t_pass
+fi
