@@ -708,6 +708,9 @@ int kj_slot_state_read(unsigned n, struct kj_load_state *st);
 int kj_load_state_read(struct kj_load_state *st);
 /* Whether a kexec image is loaded at all. */
 bool kj_kexec_loaded(void);
+/* Whether a crash kernel is loaded (kdump's, say): it lies in the
+ * crashkernel region, where B runs, and B would overwrite it. */
+bool kj_kexec_crash_loaded(void);
 /* In a kernel kjump started: the caller's re-entry point, from
  * /proc/cmdline; -ENOENT if this kernel was not started so. */
 int kj_own_jump_back_entry(uint64_t *entry);

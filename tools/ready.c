@@ -99,6 +99,16 @@ static bool check_region(struct ready *r)
 	return ok;
 }
 
+/* The region is kjump's alone: B would overwrite a crash kernel there. */
+static bool check_crash_kernel(struct ready *r)
+{
+	if (!kj_kexec_crash_loaded())
+		return line(r, true, "kdump:", "no crash kernel loaded into the region");
+	line(r, false, "kdump:", "a crash kernel is loaded into the region, where B runs and would overwrite it");
+	todo(r, "unload it ('kexec -p -u'; with kdump-tools, 'kdump-config unload' and disable kdump-tools.service): kdump and kjump cannot share the region");
+	return false;
+}
+
 /* The image is there and, a file, where setup recorded it: the boot
  * reads those blocks. */
 static bool check_image(struct ready *r)
@@ -207,9 +217,11 @@ int status_ready(void)
 		line(&r, false, "setup:", "kjump is not set up (no %s)", KJ_CONF);
 		todo(&r, "run 'kjump setup' as root, then reboot once");
 		check_kernel(&r);
+		check_crash_kernel(&r);
 	} else {
 		ok = check_kernel(&r);
 		ok = check_region(&r) && ok;
+		ok = check_crash_kernel(&r) && ok;
 		ok = check_image(&r) && ok;
 		check_hooks(&r);
 		check_encryption(&r);

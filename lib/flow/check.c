@@ -53,3 +53,21 @@ int kj_check_jump(const struct kj_report *r)
 	explain(r, why);
 	return why == KJ_KEXEC_ALLOWED ? 0 : -EPERM;
 }
+
+/*
+ * B runs in the crashkernel region, and a crash kernel lies there too
+ * once one is loaded. The jumps into B would swap B's loaded pages with
+ * what lay under them and back, but B's own memory (its allocations,
+ * its page tables) is the rest of the region: B would overwrite the
+ * crash kernel, and a later panic would jump into what B left there. The
+ * kdump-kept scenario saw that, before this check, as a crash kernel
+ * that no longer booted after a snapshot.
+ */
+int kj_check_no_crash_kernel(const struct kj_report *r)
+{
+	if (!kj_kexec_crash_loaded())
+		return 0;
+	say_error(r, "a crash kernel (kdump's?) is loaded into the crashkernel region, where B runs: B would overwrite it");
+	say_hint(r, "kdump and kjump cannot share the region: unload the crash kernel ('kexec -p -u'; with kdump-tools, 'kdump-config unload' and disable kdump-tools.service)");
+	return -EBUSY;
+}

@@ -66,6 +66,10 @@ int kj_flow_dry_run(const struct kj_flow_load *l, struct kj_load_plan *plan,
  * does: its arguments that kj_cmdline_inherit() keeps, into buf. */
 const char *kj_machine_append(char *buf, size_t size);
 
+/* -EBUSY, reported, if a crash kernel is loaded: B runs in its region
+ * (check.c says how it would be lost). */
+int kj_check_no_crash_kernel(const struct kj_report *r);
+
 /* B's and R's command line: A's machine options, quiet, and the task for
  * kjump's initramfs (kjump.action=, kjump.image=, kjump.compress= if not
  * NULL, kjump.extents=). Returns its length, >= size if it did not fit. */

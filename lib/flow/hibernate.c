@@ -223,6 +223,8 @@ static int prepare(struct job *j)
 
 	if (!err)
 		err = kj_check_jump(j->o->report);
+	if (!err)	/* a resident B loads nothing: check before its jump */
+		err = kj_check_no_crash_kernel(j->o->report);
 	if (!err)
 		err = kj_target_resolve(j->o->report, j->o->image, j->o->size, &j->t);
 	if (!err && j->o->encrypt)

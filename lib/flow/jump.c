@@ -90,6 +90,8 @@ static int jump_forward(const struct kj_report *r)
 	struct timespec t0;
 	int err = kj_check_jump(r);
 
+	if (!err)
+		err = kj_check_no_crash_kernel(r);
 	if (err)
 		return err;
 	if (!kj_kexec_loaded()) {

@@ -372,6 +372,8 @@ static int flow_load(const struct kj_flow_load *l, struct kj_load_plan *p,
 	memset(p, 0, sizeof(*p));
 	if (!l->dry_run)
 		err = kj_check_jump(l->o.report);
+	if (!err && !l->dry_run && !l->restore)
+		err = kj_check_no_crash_kernel(l->o.report);
 	if (!err)
 		err = check_waiting_slots(l);
 	if (!err)

@@ -37,8 +37,6 @@ int kj_kexec_unload(void);
 int kj_kexec_load_crash(uint64_t entry, const struct kj_segment *segs,
 			size_t nr);
 int kj_kexec_unload_crash(void);
-/* Is a crash kernel loaded (kdump's, say)? */
-bool kj_kexec_crash_loaded(void);
 /* Jumps to the loaded image, once this process's terminals and the console
  * have sent what was written to them (at most 2 s). Returns 0 once the
  * system is back. */

@@ -450,8 +450,9 @@ void kj_plan_split(const struct kj_load_plan *plan, struct kj_segment *region,
  * every return, resume included. Whatever was loaded goes first: B's
  * state now lives in the region, so an image left loaded could jump
  * into the bytes written over it. -EAGAIN: load it all in one, as
- * before, which is also what happens to a crash kernel that someone
- * loaded (kdump: left alone) and on a kernel without crash loads.
+ * before: on a kernel without crash loads, and when a crash kernel is
+ * loaded, which kj_flow_load() refuses before this (B would overwrite
+ * it wherever it is loaded).
  */
 static int load_in_place(const struct kj_load_plan *plan)
 {
