@@ -38,6 +38,15 @@ void error(const char *fmt, ...)
 	va_end(ap);
 }
 
+void warning(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	say(stderr, "warning: ", fmt, ap);
+	va_end(ap);
+}
+
 void hint(const char *fmt, ...)
 {
 	va_list ap;

@@ -325,6 +325,26 @@ static int update_boot(const char *release, bool undo)
 	return err;
 }
 
+/* kdump-tools, enabled, loads a crash kernel into the crashkernel
+ * region at every boot, and kjump refuses to start B over it. */
+static void warn_kdump_tools(void)
+{
+	char line[256];
+	bool on = false;
+	FILE *f = fopen(KJ_KDUMP_TOOLS_DEFAULTS, "r");
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		on |= !strncmp(line, "USE_KDUMP=1", 11) || !strncmp(line, "USE_KDUMP=\"1\"", 13);
+	fclose(f);
+	if (!on)
+		return;
+	warning("kdump-tools is enabled (USE_KDUMP=1 in %s): it loads a crash kernel into the region kjump needs at every boot, and kjump then refuses to hibernate",
+		KJ_KDUMP_TOOLS_DEFAULTS);
+	hint("set USE_KDUMP=0 there, or remove kdump-tools: kdump and kjump cannot share the region");
+}
+
 static int do_setup(struct setup *s)
 {
 	char region[64];
@@ -347,6 +367,7 @@ static int do_setup(struct setup *s)
 		err = update_boot(s->kernel.release, false);
 	if (err)
 		return err;
+	warn_kdump_tools();
 	note("set up; reboot once (into %s) to reserve the region, then 'kjump status' says whether hibernation works",
 	     s->kernel.release);
 	return 0;

@@ -11,6 +11,8 @@
 #include "tool.h"
 
 #define KJ_CONF			"/etc/kjump/kjump.conf"
+/* Debian's kdump-tools: USE_KDUMP=1 there loads a crash kernel at boot. */
+#define KJ_KDUMP_TOOLS_DEFAULTS	"/etc/default/kdump-tools"
 #define KJ_EXTENTS_FILE		"/etc/kjump/image.extents"
 #define KJ_DEFAULT_IMAGE	"/var/lib/kjump/image"
 #define KJ_GRUB_ARGS		"/etc/default/grub.d/kjump.cfg"

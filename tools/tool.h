@@ -16,6 +16,7 @@ extern bool verbose;
 
 __attribute__((format(printf, 1, 2))) void error(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) void hint(const char *fmt, ...);
+__attribute__((format(printf, 1, 2))) void warning(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) void note(const char *fmt, ...);
 
 struct option;

@@ -49,6 +49,7 @@ in_root() { chroot "$root" /usr/sbin/kjump "$@"; }
 
 # --- setup ------------------------------------------------------------
 t_run setup_writes_its_files 0 in_root setup --no-update --size 32M
+first_err=$t_err
 conf=$root/etc/kjump/kjump.conf
 region=$(sed -n 's/^REGION=crashkernel=//p' "$conf" 2>/dev/null)
 if [ $t_rc -ne 0 ]; then
@@ -116,11 +117,25 @@ else
 fi
 
 # A second setup keeps the image it made, and says it is still its own.
+# With kdump-tools enabled, it warns that kjump will refuse to hibernate
+# (the first setup, without it, did not).
+mkdir -p "$root/etc/default"
+printf '# kdump-tools\nUSE_KDUMP=1\n' >"$root/etc/default/kdump-tools"
 t_run setup_again_keeps_its_image 0 in_root setup --no-update --size 32M --one-boot no
+rm -r "$root/etc/default/kdump-tools"
 if [ $t_rc -eq 0 ] && grep -qx 'CREATED=yes' "$conf" && grep -qx 'ONE_BOOT=no' "$conf"; then
 	t_pass
 else
 	t_fail "exit $t_rc: $t_err $(cat "$conf")"
+fi
+t_name=setup_warns_of_kdump_tools
+if ! grep -q "^kjump: warning: kdump-tools is enabled (USE_KDUMP=1 in /etc/default/kdump-tools): .* kjump then refuses to hibernate$" <<<"$t_err" ||
+	! grep -q "^kjump: hint: set USE_KDUMP=0 there" <<<"$t_err"; then
+	t_fail "no warning: $t_err"
+elif grep -q kdump <<<"$first_err"; then
+	t_fail "the setup without kdump-tools warned: $first_err"
+else
+	t_pass
 fi
 
 t_expect setup_bad_one_boot 2 "kjump: error: --one-boot takes yes or no, not 'maybe'" \
