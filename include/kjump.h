@@ -694,6 +694,11 @@ struct kj_load_state {
 	uint64_t slot_size;
 	char append[2048];
 	uint64_t reentry;
+	/* The crash loads the kernel still allowed once this load was made
+	 * (kj_crash_loads_left), if it counts them: a crash kernel loaded
+	 * since then lies where this load's kernel is, or will be. */
+	bool crash_known;
+	int64_t crash_left;
 };
 
 /* In A: to the kernel in slot n, where it stopped, or to start it; it
@@ -706,11 +711,21 @@ int kj_switch(unsigned n, const struct kj_report *r);
 int kj_slot_state_read(unsigned n, struct kj_load_state *st);
 
 int kj_load_state_read(struct kj_load_state *st);
+/* Whether a crash kernel was loaded or unloaded since st's load: it may
+ * lie over the loaded kernel's bytes in the region (lib/flow/check.c). */
+bool kj_region_overwritten(const struct kj_load_state *st);
 /* Whether a kexec image is loaded at all. */
 bool kj_kexec_loaded(void);
 /* Whether a crash kernel is loaded (kdump's, say): it lies in the
  * crashkernel region, where B runs, and B would overwrite it. */
 bool kj_kexec_crash_loaded(void);
+/* How many crash loads the kernel still allows (KJ_CRASH_LIMIT_PATH or
+ * another path, for tests). Each load or unload of a crash kernel counts
+ * one down, so a count that changed says one happened. A limit of "-1"
+ * (none) is first set to 2^31 - 1, so that it counts. -ENOENT: the
+ * kernel does not count (before 6.6). */
+#define KJ_CRASH_LIMIT_PATH "/proc/sys/kernel/kexec_load_limit_panic"
+int kj_crash_loads_left(const char *path, int64_t *left);
 /* In a kernel kjump started: the caller's re-entry point, from
  * /proc/cmdline; -ENOENT if this kernel was not started so. */
 int kj_own_jump_back_entry(uint64_t *entry);

@@ -41,6 +41,11 @@ static void print_load(void)
 	printf("entry:       0x%llx (purgatory), B's kernel at 0x%llx\n",
 	       (unsigned long long)st.entry, (unsigned long long)st.kernel_entry);
 	printf("jumps:       %u\n", st.jumps);
+	if (kj_region_overwritten(&st)) {
+		printf("next jump:   none: a crash kernel was loaded or unloaded since, into the region,\n"
+		       "             perhaps over it (a snapshot starts a new B; 'kjump load --force')\n");
+		return;
+	}
 	if (st.resident && st.jumps) {
 		printf("resident:    B waits: a snapshot or hibernation into its target jumps straight\n"
 		       "             into it ('kjump unload' ends it)\n");

@@ -55,6 +55,21 @@ int kj_check_jump(const struct kj_report *r)
 }
 
 /*
+ * A load written into the region (B's load in place), or a kernel that
+ * has run there, keeps its bytes in the region while A runs. A crash
+ * kernel loaded since, even one unloaded again, was written into the
+ * same region, perhaps over them: the kernel's count of crash loads
+ * tells (kj_crash_loads_left). Unknown when the kernel does not count.
+ */
+bool kj_region_overwritten(const struct kj_load_state *st)
+{
+	int64_t left;
+
+	return st->crash_known && !kj_crash_loads_left(KJ_CRASH_LIMIT_PATH, &left) &&
+	       left != st->crash_left;
+}
+
+/*
  * B runs in the crashkernel region, and a crash kernel lies there too
  * once one is loaded. The jumps into B would swap B's loaded pages with
  * what lay under them and back, but B's own memory (its allocations,

@@ -229,7 +229,7 @@ static int prepare(struct job *j)
 		err = kj_target_resolve(j->o->report, j->o->image, j->o->size, &j->t);
 	if (!err && j->o->encrypt)
 		err = kj_key_hand_make(j->o->report, j->o->encrypt, &j->key);
-	j->resident = !err && kj_resident_for(&j->t, j->stamp);
+	j->resident = !err && kj_resident_for(&j->t, j->stamp, j->o->report);
 	if (!err && !j->resident && (err = kj_stamp_new(j->stamp)))
 		say_error(j->o->report, "cannot make a stamp for the target: %s", strerror(-err));
 	if (!err)

@@ -84,6 +84,20 @@ static void record_reentry(const struct kj_report *r, struct kj_load_state *st)
 	}
 }
 
+/* A crash kernel went into the region since st's load (check.c). */
+static int refuse_overwritten(const struct kj_report *r, const struct kj_load_state *st)
+{
+	char again[64] = "";
+
+	if (st->slot)
+		snprintf(again, sizeof(again), " --slot %u", st->slot);
+	say_error(r, "a crash kernel was loaded or unloaded since '%s' was loaded: it went into the region, perhaps over that kernel",
+		  st->kernel);
+	say_hint(r, "%s'kjump load%s --force' loads it afresh",
+		 st->jumps ? "its state cannot be trusted: " : "", again);
+	return -ESTALE;
+}
+
 static int jump_forward(const struct kj_report *r)
 {
 	struct kj_load_state st;
@@ -100,6 +114,8 @@ static int jump_forward(const struct kj_report *r)
 		return -ENOENT;
 	}
 	kj_load_state_read(&st);
+	if (kj_region_overwritten(&st))
+		return refuse_overwritten(r, &st);
 	say_info(r, st.jumps ? "jumping to B, where it stopped (jump %u)"
 			     : "jumping to B, to start it (jump %u)", st.jumps + 1);
 	sync();

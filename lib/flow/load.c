@@ -261,6 +261,8 @@ static void remember(const struct kj_flow_load *l, const struct inputs *in,
 
 	snprintf(st.kernel, sizeof(st.kernel), "%s", in->kernel);
 	snprintf(st.initrd, sizeof(st.initrd), "%s", in->initrd);
+	/* after the load, which may have counted (B's load in place) */
+	st.crash_known = !kj_crash_loads_left(KJ_CRASH_LIMIT_PATH, &st.crash_left);
 	if (l->o.slot) {
 		st.slot = l->o.slot;
 		st.slot_size = kj_range_size(&in->slot);

@@ -26,7 +26,8 @@ static uint64_t target_sum(const struct kj_target_dev *t, char *buf, size_t size
 	return *len < size ? kj_checksum(buf, *len) : 0;
 }
 
-bool kj_resident_for(const struct kj_target_dev *t, char stamp[33])
+bool kj_resident_for(const struct kj_target_dev *t, char stamp[33],
+		     const struct kj_report *r)
 {
 	struct kj_load_state st;
 	char buf[2048];
@@ -36,6 +37,11 @@ bool kj_resident_for(const struct kj_target_dev *t, char stamp[33])
 	if (!sum || !kj_kexec_loaded() || kj_load_state_read(&st) ||
 	    st.resident != sum || !st.jumps || strlen(st.stamp) != 32)
 		return false;
+	if (kj_region_overwritten(&st)) {
+		/* the load below replaces it (with force) */
+		say_warn(r, "a crash kernel was loaded or unloaded since B became resident: it went into the region, perhaps over B; starting a new B for this one");
+		return false;
+	}
 	memcpy(stamp, st.stamp, 33);
 	return true;
 }

@@ -29,6 +29,8 @@ static int write_to(const char *path, const struct kj_load_state *st)
 		(unsigned long long)st->entry,
 		(unsigned long long)st->kernel_entry, st->jumps,
 		(unsigned long long)st->resident, st->stamp);
+	if (st->crash_known)
+		fprintf(f, "crash_left=%lld\n", (long long)st->crash_left);
 	if (st->slot)
 		fprintf(f, "slot=%u\nslot_size=0x%llx\nappend=%s\nreentry=0x%llx\n",
 			st->slot, (unsigned long long)st->slot_size, st->append,
@@ -56,6 +58,14 @@ int kj_load_state_write(const struct kj_load_state *st)
 	return err;
 }
 
+static void set_crash_left(struct kj_load_state *st, const char *val)
+{
+	char *end;
+
+	st->crash_left = strtoll(val, &end, 10);
+	st->crash_known = end != val && !*end && st->crash_left >= 0;
+}
+
 static void set_field(struct kj_load_state *st, const char *key, const char *val)
 {
 	if (!strcmp(key, "kernel"))
@@ -80,6 +90,8 @@ static void set_field(struct kj_load_state *st, const char *key, const char *val
 		snprintf(st->append, sizeof(st->append), "%s", val);
 	else if (!strcmp(key, "reentry"))
 		st->reentry = strtoull(val, NULL, 0);
+	else if (!strcmp(key, "crash_left"))
+		set_crash_left(st, val);
 }
 
 static int read_from(const char *path, struct kj_load_state *st)

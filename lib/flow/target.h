@@ -36,8 +36,10 @@ void kj_target_pin(const struct kj_report *r, struct kj_target_dev *t,
 int kj_target_claim(const struct kj_report *r, const char *image, dev_t dev,
 		    int *fd);
 /* A resident B (lib/flow/resident.c): whether the B loaded is one for t,
- * and its stamp's UUID; after each jump into it, count the jump. */
-bool kj_resident_for(const struct kj_target_dev *t, char stamp[33]);
+ * and its stamp's UUID (not if a crash load may have overwritten it:
+ * warned through r); after each jump into it, count the jump. */
+bool kj_resident_for(const struct kj_target_dev *t, char stamp[33],
+		     const struct kj_report *r);
 void kj_resident_entered(void);
 
 /* A makes a stamp's UUID (32 hex digits), writes the stamp at the

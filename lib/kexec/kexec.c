@@ -16,6 +16,9 @@
 #define KEXEC_LOADED_PATH "/sys/kernel/kexec_loaded"
 #define LOAD_DISABLED_PATH "/proc/sys/kernel/kexec_load_disabled"
 #define CRASH_LOADED_PATH "/sys/kernel/kexec_crash_loaded"
+/* "unlimited" as the kernel shows it, and the largest count it takes */
+#define CRASH_LIMIT_NONE "-1"
+#define CRASH_LIMIT_ARMED "2147483647"
 
 enum kj_lockdown kj_lockdown_parse(const char *text)
 {
@@ -132,6 +135,58 @@ int kj_kexec_unload_crash(void)
 bool kj_kexec_crash_loaded(void)
 {
 	return flag_set(CRASH_LOADED_PATH);
+}
+
+static int read_count(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), err;
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	err = n < 0 ? -errno : 0;
+	close(fd);
+	if (n <= 0)
+		return n ? err : -EIO;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+static int write_count(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	if (close(fd) || n < 0)
+		return -errno;
+	return (size_t)n == strlen(val) ? 0 : -EIO;
+}
+
+/*
+ * The kernel counts crash loads down from kernel.kexec_load_limit_panic
+ * (6.6 and later), every load and unload through either syscall, but
+ * only once the limit is a number: "-1" (no limit, the default) counts
+ * nothing. Such a limit may only be lowered, so arming it is for this
+ * boot: 2^31 - 1 loads are no limit either.
+ */
+int kj_crash_loads_left(const char *path, int64_t *left)
+{
+	char buf[32], *end;
+	int err = read_count(path, buf, sizeof(buf));
+
+	if (!err && !strcmp(buf, CRASH_LIMIT_NONE) &&
+	    !(err = write_count(path, CRASH_LIMIT_ARMED)))
+		err = read_count(path, buf, sizeof(buf));
+	if (err)
+		return err;
+	errno = 0;
+	*left = strtoll(buf, &end, 10);
+	return errno || end == buf || *end || *left < 0 ? -EINVAL : 0;
 }
 
 /*

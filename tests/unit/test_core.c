@@ -2,6 +2,7 @@
 /* Ranges, e820 building, ELF core headers, /proc/vmcore reading, and the
  * kexec_jump_back_entry= parser. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -155,6 +156,48 @@ TEST(kcore_page_offset)
 	CHECK_U64(kj_kcore_page_offset(kcore, len), 0);
 	CHECK_U64(kj_kcore_page_offset(kcore, 63), 0);
 	free(kcore);
+}
+
+/* path holds text; returns what kj_crash_loads_left made of it, and
+ * leaves the file's text in after. */
+static int crash_count(const char *text, int64_t *left, char *after, size_t size)
+{
+	char path[] = "/tmp/kj-crash-limit-XXXXXX";
+	int fd = mkstemp(path), err;
+	ssize_t n;
+
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		return -EIO;
+	close(fd);
+	err = kj_crash_loads_left(path, left);
+	fd = open(path, O_RDONLY);
+	n = fd < 0 ? -1 : read(fd, after, size - 1);
+	after[n > 0 ? n : 0] = '\0';
+	if (fd >= 0)
+		close(fd);
+	unlink(path);
+	return err;
+}
+
+TEST(crash_load_count)
+{
+	char after[32];
+	int64_t left = 0;
+
+	/* no limit counts nothing: armed to the largest count */
+	CHECK_INT(crash_count("-1\n", &left, after, sizeof(after)), 0);
+	CHECK_INT(left, 2147483647);
+	CHECK(!strcmp(after, "2147483647"));
+	/* a count is read as it is, and left alone */
+	CHECK_INT(crash_count("2147483645\n", &left, after, sizeof(after)), 0);
+	CHECK_INT(left, 2147483645);
+	CHECK(!strcmp(after, "2147483645\n"));
+	CHECK_INT(crash_count("0\n", &left, after, sizeof(after)), 0);
+	CHECK_INT(left, 0);
+	CHECK_INT(crash_count("many\n", &left, after, sizeof(after)), -EINVAL);
+	CHECK_INT(crash_count("", &left, after, sizeof(after)), -EIO);
+	/* a kernel before 6.6 has no such file */
+	CHECK_INT(kj_crash_loads_left("/proc/sys/kernel/kj-no-such-limit", &left), -ENOENT);
 }
 
 TEST(jump_back_entry_parse)

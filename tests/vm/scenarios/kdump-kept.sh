@@ -10,7 +10,11 @@
 #      are refused, and `kjump status` says why; the panic boots the
 #      crash kernel;
 #   2. the crash kernel loaded and unloaded again, then a snapshot is
-#      taken; the crash kernel loaded anew, the panic boots it.
+#      taken. Then B started resident, a crash kernel loaded and unloaded
+#      (it went into the region, over B's memory): the next snapshot
+#      does not jump into that B but starts a new one. A B loaded, a
+#      crash kernel loaded and unloaded: 'kjump jump' is refused. The
+#      crash kernel loaded anew, the panic boots it.
 #
 # Evidence, from the guests' logs: A's own lines (the crash kernel loaded
 # or not, kjump's errors, the snapshot saved) and the crash kernel's init
@@ -49,6 +53,13 @@ if grep -q kdump_test.phase=2 /proc/cmdline; then
 	kexec -p -u
 	crash_loaded "after kexec -p -u"
 	kjump snapshot --image /dev/vda 2>&1 | said snapshot
+	kjump resident --image /dev/vda 2>&1 | said resident
+	crash_load && kexec -p -u
+	kjump snapshot --image /dev/vda 2>&1 | said "after resident"
+	kjump load 2>&1 | said "second load"
+	crash_load && kexec -p -u
+	kjump jump 2>&1 | said jump
+	kjump unload 2>&1 | said unload
 	crash_load
 	crash_loaded "again"
 else
@@ -102,8 +113,17 @@ vm_count second "^kdump-test: A: crash kernel loaded: 0 after kexec -p -u$" >/de
 	vm_fail "kexec -p -u did not unload the crash kernel"
 vm_count second "^kdump-test: A: snapshot: kjump: snapshot saved in '/dev/vda'" >/dev/null ||
 	vm_fail "no snapshot once the crash kernel was unloaded: $(vm_field second 'kdump-test: A: snapshot: kjump: error: ')"
+vm_count second "^kdump-test: A: resident: kjump: B is resident" >/dev/null ||
+	vm_fail "kjump resident did not start B: $(vm_field second 'kdump-test: A: resident: ')"
+vm_count second "^kdump-test: A: after resident: kjump: warning: a crash kernel was loaded or unloaded since B became resident: .*starting a new B" >/dev/null ||
+	vm_fail "the resident B was not given up after a crash load: $(vm_field second 'kdump-test: A: after resident: ')"
+vm_count second "^kdump-test: A: after resident: kjump: taking a snapshot into '/dev/vda'$" >/dev/null &&
+	vm_count second "^kdump-test: A: after resident: kjump: snapshot saved in '/dev/vda'" >/dev/null ||
+	vm_fail "no snapshot through a new B: $(vm_log second | grep '^kdump-test: A: after resident: ' | tail -2 | paste -sd';')"
+vm_count second "^kdump-test: A: jump: kjump: error: a crash kernel was loaded or unloaded since '.*' was loaded" >/dev/null ||
+	vm_fail "kjump jump was not refused after a crash load: $(vm_field second 'kdump-test: A: jump: ')"
 vm_count second "^kdump-test: A: crash kernel loaded: 1 again$" >/dev/null ||
 	vm_fail "kexec -p did not load the crash kernel again"
 crashed second
 rm -f "$image" "$snap"
-vm_pass "3 commands refused with a crash kernel loaded, which then booted (/proc/vmcore $first_vmcore bytes); a snapshot once it was unloaded, and the crash kernel loaded anew booted"
+vm_pass "3 commands refused with a crash kernel loaded, which then booted (/proc/vmcore $first_vmcore bytes); a snapshot once it was unloaded; after a crash load and unload, a new B instead of the resident one, and a jump refused; the crash kernel loaded anew booted"
