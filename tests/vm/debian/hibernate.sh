@@ -89,7 +89,9 @@ kj_hibernate() {
 		vm_fail "hibernate: the system came back instead of powering off: $(vm_log hibernate | grep -E 'kjump.*error|PM: .*(rror|ail)|Failed to put system to sleep' | head -2)"
 	[ "$kj_system" != kjump ] || vm_count hibernate "^kjump: hibernated, powering off$" >/dev/null ||
 		vm_fail "hibernate: no line from B saving the image"
-	asked=$(debian_field hibernate 'hibernate: asking at ')
+	# the last attempt's (HIBERNATE_TRIES in the stage)
+	asked=$(vm_log hibernate | sed -n 's/^kjtest: hibernate: asking at //p' | tail -1)
+	kj_attempts=$(vm_count hibernate '^kjtest: hibernate: asking at ')
 	hib_s=$(awk -v a="$asked" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
 }
 
