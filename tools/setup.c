@@ -345,6 +345,20 @@ static void warn_kdump_tools(void)
 	hint("set USE_KDUMP=0 there, or remove kdump-tools: kdump and kjump cannot share the region");
 }
 
+/* The one-boot resume only where GRUB can clear its one-shot entry
+ * (tools/grubenv.c): elsewhere every boot would start R. */
+static void check_one_boot(struct setup *s)
+{
+	char why[160];
+
+	if (!s->one_boot || grubenv_writable(KJ_GRUB_DIR, why, sizeof(why)))
+		return;
+	warning("GRUB cannot write its environment block in %s: %s; it could not clear a one-shot resume entry, and every boot would start the resume",
+		KJ_GRUB_DIR, why);
+	note("ONE_BOOT=no: each resume takes two boots, through the initramfs");
+	s->one_boot = false;
+}
+
 static int do_setup(struct setup *s)
 {
 	char region[64];
@@ -359,6 +373,8 @@ static int do_setup(struct setup *s)
 		err = plan_region(s, region, sizeof(region));
 	if (!err)
 		err = prepare_image(s);
+	if (!err)
+		check_one_boot(s);
 	if (!err)
 		err = write_conf(s, region);
 	if (!err)

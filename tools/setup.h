@@ -17,6 +17,7 @@
 #define KJ_DEFAULT_IMAGE	"/var/lib/kjump/image"
 #define KJ_GRUB_ARGS		"/etc/default/grub.d/kjump.cfg"
 #define KJ_GRUB_SCRIPT		"/etc/grub.d/42_kjump"
+#define KJ_GRUB_DIR		"/boot/grub"
 /* what KJ_GRUB_SCRIPT packs for C's initramfs under UEFI, per release */
 #define KJ_C_ARCHIVE_FMT	"/boot/kjump-c-%s.cpio"
 #define KJ_HIBERNATE_DROPIN	"/etc/systemd/system/systemd-hibernate.service.d/kjump.conf"
@@ -61,6 +62,11 @@ struct kj_kernel_choice {
 int choose_kernel(struct kj_kernel_choice *k);
 /* Whether /boot/config-RELEASE has CONFIG_KEXEC_JUMP=y. */
 bool kernel_can_jump(const char *release);
+
+/* Whether GRUB, at boot, can write its environment block in dir (where
+ * grubenv is): the one-boot resume needs it to clear its one-shot entry.
+ * If not, why says why. True when dir does not exist (no GRUB). */
+bool grubenv_writable(const char *dir, char *why, size_t size);
 
 /* kjump status's verdict: prints it, returns 0 if hibernation will work. */
 int status_ready(void);

@@ -13,7 +13,7 @@ rel=6.1.0-kjumptest
 
 loop=
 cleanup() {
-	for m in dev sys proc var/lib; do
+	for m in boot/grub dev sys proc var/lib; do
 		mountpoint -q "$root/$m" && umount "$root/$m"
 	done
 	[ -n "$loop" ] && losetup -d "$loop"
@@ -134,6 +134,24 @@ if ! grep -q "^kjump: warning: kdump-tools is enabled (USE_KDUMP=1 in /etc/defau
 	t_fail "no warning: $t_err"
 elif grep -q kdump <<<"$first_err"; then
 	t_fail "the setup without kdump-tools warned: $first_err"
+else
+	t_pass
+fi
+
+# /boot/grub where GRUB cannot clear its one-shot entry at boot (a
+# tmpfs: no file system GRUB writes): the one-boot resume is turned off,
+# with a warning, even when asked for. The first setup (no /boot/grub,
+# no GRUB) kept it on.
+mkdir -p "$root/boot/grub"
+mount -t tmpfs -o size=1M kjtest "$root/boot/grub"
+t_run setup_one_boot_off_where_grub_cannot_write 0 in_root setup --no-update --size 32M --one-boot yes
+umount "$root/boot/grub" && rmdir "$root/boot/grub"
+if [ $t_rc -ne 0 ] || ! grep -qx 'ONE_BOOT=no' "$conf"; then
+	t_fail "exit $t_rc: $(grep ONE_BOOT "$conf") $t_err"
+elif ! grep -q "^kjump: warning: GRUB cannot write its environment block in /boot/grub: it lies on a file system GRUB does not write (type 0x1021994); .*every boot would start the resume$" <<<"$t_err"; then
+	t_fail "no warning: $t_err"
+elif grep -q 'environment block' <<<"$first_err"; then
+	t_fail "the setup without /boot/grub warned: $first_err"
 else
 	t_pass
 fi

@@ -1,7 +1,7 @@
 #!/bin/bash
 # debian-oneboot: the same Debian 12 system, set up with the one-boot
 # resume (kjump setup's default): the hibernation sets GRUB's one-shot
-# entry (grub-reboot), the next boot starts R straight from GRUB, with
+# entry (next_entry), the next boot starts R straight from GRUB, with
 # no other kernel before it, and resumes; the boot after is a normal one.
 # And with a resident B: before hibernating, RESIDENT=yes goes into
 # kjump.conf (then update-initramfs, as after any edit of it) and
