@@ -186,12 +186,22 @@ static bool check_encryption(struct ready *r)
 	return ok;
 }
 
-/* Not needed to hibernate: without it the resume takes two boots. */
+/* Not needed to hibernate: without it the resume takes two boots. But
+ * where GRUB cannot clear its one-shot entry (tools/grubenv.c), a resume
+ * that R refuses would start R again at every boot: that stops it. */
 static void check_one_boot(struct ready *r)
 {
-	char id[192], text[256];
-	FILE *f = r->conf.one_boot ? fopen("/boot/grub/grub.cfg", "r") : NULL;
+	char id[192], text[256], why[160];
+	FILE *f;
 	bool found = false;
+
+	if (r->conf.one_boot && !grubenv_writable(KJ_GRUB_DIR, why, sizeof(why))) {
+		line(r, false, "one boot:", "on, but GRUB cannot write its environment in %s: %s; a resume R refused would start R again at every boot",
+		     KJ_GRUB_DIR, why);
+		todo(r, "run 'kjump setup' again: it turns the one-boot resume off there");
+		return;
+	}
+	f = r->conf.one_boot ? fopen(KJ_GRUB_DIR "/grub.cfg", "r") : NULL;
 
 	snprintf(id, sizeof(id), "'kjump-resume-%s'", r->release);
 	while (f && !found && fgets(text, sizeof(text), f))

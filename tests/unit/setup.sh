@@ -144,6 +144,15 @@ fi
 # no GRUB) kept it on.
 mkdir -p "$root/boot/grub"
 mount -t tmpfs -o size=1M kjtest "$root/boot/grub"
+# ONE_BOOT=yes over such a /boot/grub (set up before it moved there):
+# status says what it risks
+sed -i 's/^ONE_BOOT=no$/ONE_BOOT=yes/' "$conf"
+t_run status_one_boot_where_grub_cannot_write 1 in_root status
+if ! grep -q "^one boot:    on, but GRUB cannot write its environment in /boot/grub: it lies on a file system GRUB does not write (type 0x1021994); a resume R refused would start R again at every boot$" <<<"$t_out"; then
+	t_fail "exit $t_rc: $t_out"
+else
+	t_pass
+fi
 t_run setup_one_boot_off_where_grub_cannot_write 0 in_root setup --no-update --size 32M --one-boot yes
 umount "$root/boot/grub" && rmdir "$root/boot/grub"
 if [ $t_rc -ne 0 ] || ! grep -qx 'ONE_BOOT=no' "$conf"; then

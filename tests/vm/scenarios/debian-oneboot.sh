@@ -9,6 +9,10 @@
 # and 'systemctl hibernate' jumps into it without booting it. The resume
 # boots R over that B: kjump unloads it, and kjump-sleep starts the
 # service again once the system is back.
+# Before all that, /boot/grub is moved onto a device-mapper device for a
+# while (GRUB could not clear next_entry there): 'kjump status' must warn
+# and 'kjump setup' turn one boot off; back on the disk, setup turns it
+# on again.
 #
 # Evidence: boot 2's journal says the next boot resumes straight from
 # GRUB; boot 3's serial line shows GRUB's "kjump: starting R", R's init
@@ -23,15 +27,50 @@ vm_setup debian-oneboot
 debian_disk "$work/disk.raw"
 kj_packages
 
+# The pre part on device-mapper: setup's and status's evidence.
+dm_evidence() {
+	local grub="GRUB cannot write its environment.* in /boot/grub: it lies on LVM, dm-crypt or RAID \(device [0-9]+:[0-9]+\)"
+	vm_count hibernate "^kjtest: dm: mounted /dev/mapper/kjtest-grub$" >/dev/null ||
+		vm_fail "hibernate: no /boot/grub on device-mapper: $(vm_log hibernate | grep -m3 '^kjtest: dm: \|dmsetup\|losetup')"
+	[ "$(debian_field hibernate 'dm: before: ')" = "ONE_BOOT=yes" ] ||
+		vm_fail "hibernate: ONE_BOOT was not yes before: $(debian_field hibernate 'dm: before: ')"
+	vm_count hibernate "^kjtest: dm: status: on, but $grub; a resume R refused would start R again at every boot$" >/dev/null ||
+		vm_fail "hibernate: status did not warn of /boot/grub on device-mapper: $(debian_field hibernate 'dm: status: ')"
+	vm_count hibernate "^kjtest: dm: setup: kjump: warning: $grub;" >/dev/null ||
+		vm_fail "hibernate: setup did not warn: $(vm_log hibernate | grep -m3 '^kjtest: dm: setup: ')"
+	[ "$(debian_field hibernate 'dm: on-dm: ')" = "ONE_BOOT=no" ] ||
+		vm_fail "hibernate: setup left ONE_BOOT '$(debian_field hibernate 'dm: on-dm: ')' with /boot/grub on device-mapper"
+	[ "$(debian_field hibernate 'dm: back: ')" = "ONE_BOOT=yes" ] &&
+		! vm_count hibernate "^kjtest: dm: setup-back: kjump: warning: GRUB" >/dev/null ||
+		vm_fail "hibernate: setup did not turn one boot on again with /boot/grub on the disk: $(debian_field hibernate 'dm: back: ')"
+}
+
 kj_install
 echo 'systemctl reboot; sleep 120' >"$work/next"
 cat >"$work/pre" <<'PRE'
+# /boot/grub on device-mapper, where GRUB cannot clear next_entry: status
+# warns, setup turns one boot off; back on the disk, setup turns it on.
+conf() { sed -n "s/^ONE_BOOT=/dm: $1: ONE_BOOT=/p" /etc/kjump/kjump.conf; }
+truncate -s 64M /run/kjtest/grub.img
+dev=$(losetup -f --show /run/kjtest/grub.img) &&
+	dmsetup create kjtest-grub --table "0 131072 linear $dev 0" &&
+	mkfs.ext4 -q /dev/mapper/kjtest-grub && mount /dev/mapper/kjtest-grub /mnt &&
+	cp -a /boot/grub/. /mnt && umount /mnt &&
+	mount /dev/mapper/kjtest-grub /boot/grub && echo "dm: mounted $(findmnt -n -o SOURCE /boot/grub)"
+conf before
+kjump status 2>&1 | sed -n 's/^one boot: */dm: status: /p'
+kjump setup --no-update 2>&1 | sed 's/^/dm: setup: /'
+conf on-dm
+umount /boot/grub && dmsetup remove kjtest-grub && losetup -d "$dev" && rm /run/kjtest/grub.img
+kjump setup --no-update 2>&1 | sed 's/^/dm: setup-back: /'
+conf back
 sed -i 's/^RESIDENT=no$/RESIDENT=yes/' /etc/kjump/kjump.conf
 update-initramfs -u 2>&1 | sed 's/^/pre: /'
 systemctl restart kjump-resident.service
 journalctl -b -o cat -u kjump-resident.service | sed 's/^/pre: /'
 PRE
 kj_hibernate "$work/next" "$work/pre"
+dm_evidence
 vm_count hibernate "^kjtest: pre: kjump: B is resident: it booted and came back in " >/dev/null ||
 	vm_fail "hibernate: kjump-resident.service did not start B: $(debian_field hibernate 'pre: ')"
 # B's init came up once, before the hibernation was asked for
